@@ -1,0 +1,56 @@
+# The README's commands. `make run` serves the portal on the embedded default (SQLite,
+# in-process tasks, console e-mail); `make test` runs the suite. Both set up everything first.
+
+SHELL := /bin/bash
+VENV := .venv
+TOOLS := .tools
+PY := $(VENV)/bin/python
+UV := $(TOOLS)/bin/uv
+STAMP := $(VENV)/.synced
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# First Python >= 3.12 found: on PATH, then in pyenv's versions.
+FIND_PYTHON = for c in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$c; break; fi; \
+	done
+
+.PHONY: run test test-ci worker beat lint messages setup clean
+
+$(UV):
+	@base="$$($(FIND_PYTHON))"; \
+	if [ -z "$$base" ]; then \
+	  echo "No Python 3.12 or newer was found (tried python3.13, python3.12, python3, pyenv): install Python 3.13, e.g. 'pyenv install 3.13' or 'apt-get install python3.13'." >&2; exit 1; \
+	fi; \
+	echo "Using $$base to install uv in $(TOOLS)/"; \
+	$$base -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
+
+$(STAMP): $(UV) pyproject.toml uv.lock
+	@base="$$($(FIND_PYTHON))"; \
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --group dev --python "$$base" --quiet
+	@touch $(STAMP)
+
+setup: $(STAMP)
+	@true
+
+run: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+worker: setup
+	$(VENV)/bin/celery -A config worker --beat --loglevel=info
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: setup
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=.tools --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
+
+clean:
+	rm -rf $(VENV) $(TOOLS) staticfiles

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("label.urls")),
+    path("", include("applications.urls")),
+    path("", include("reviews.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("gestion/", admin.site.urls),
+]
+
+handler403 = "label.views.pages.permission_denied"
+handler404 = "label.views.pages.page_not_found"
+handler500 = "label.views.pages.server_error"

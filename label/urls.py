@@ -1,0 +1,45 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from label.views import accounts, health, pages
+
+app_name = "label"
+
+urlpatterns = [
+    path("", pages.HomeView.as_view(), name="home"),
+    path("accessibilite/", pages.AccessibilityView.as_view(), name="accessibility"),
+    path("mentions-legales/", pages.LegalNoticeView.as_view(), name="legal_notice"),
+    path("donnees-personnelles/", pages.PrivacyView.as_view(), name="privacy"),
+    path("sante/", health.health, name="health"),
+    path("comptes/inscription/", accounts.SignUpView.as_view(), name="signup"),
+    path("comptes/inscription/envoyee/", accounts.SignUpDoneView.as_view(), name="signup_done"),
+    path(
+        "comptes/confirmer/<uidb64>/<token>/",
+        accounts.SignUpConfirmView.as_view(),
+        name="signup_confirm",
+    ),
+    path("comptes/connexion/", accounts.LoginView.as_view(), name="login"),
+    path("comptes/deconnexion/", accounts.LogoutView.as_view(), name="logout"),
+    path("comptes/profil/", accounts.ProfileView.as_view(), name="profile"),
+    path("comptes/mot-de-passe/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "comptes/reinitialiser/",
+        accounts.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "comptes/reinitialiser/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "comptes/reinitialiser/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "comptes/reinitialiser/termine/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]

@@ -1,0 +1,33 @@
+"""Public pages: home, legal pages, error pages."""
+
+from django.shortcuts import render
+from django.views.generic import TemplateView
+
+
+class HomeView(TemplateView):
+    template_name = "label/home.html"
+
+
+class AccessibilityView(TemplateView):
+    template_name = "label/accessibility.html"
+
+
+class LegalNoticeView(TemplateView):
+    template_name = "label/legal_notice.html"
+
+
+class PrivacyView(TemplateView):
+    template_name = "label/privacy.html"
+
+
+def permission_denied(request, exception=None):
+    """The French 403 page, in the portal's layout, with no data of the refused object."""
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
