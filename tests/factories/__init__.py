@@ -1,5 +1,6 @@
 """factory-boy factories shared by the whole suite."""
 
+from tests.factories.applications import ApplicationFactory, AttachmentFactory
 from tests.factories.label import UserFactory, WaveFactory
 
-__all__ = ["UserFactory", "WaveFactory"]
+__all__ = ["ApplicationFactory", "AttachmentFactory", "UserFactory", "WaveFactory"]

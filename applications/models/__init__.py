@@ -1,0 +1,7 @@
+"""Models of the applications app: the Application, its history, messages and attachments."""
+
+from applications.models.application import Application, FinancingLine
+from applications.models.attachments import Attachment
+from applications.models.history import ApplicationEvent, Message
+
+__all__ = ["Application", "ApplicationEvent", "Attachment", "FinancingLine", "Message"]

@@ -1,0 +1,42 @@
+"""May this user act on this application? Object-level predicates of the applications app."""
+
+import rules
+
+from applications.enums import DECIDED_STATES, EDITABLE_STATES, WITHDRAWABLE_STATES
+from label.rules import is_authenticated, is_instruction
+
+
+@rules.predicate
+def is_owner(user, application):
+    return application is not None and application.owner_id == user.pk
+
+
+@rules.predicate
+def is_editable(user, application):
+    return application is not None and application.state in EDITABLE_STATES
+
+
+@rules.predicate
+def is_withdrawable(user, application):
+    return application is not None and application.state in WITHDRAWABLE_STATES
+
+
+@rules.predicate
+def is_decided(user, application):
+    return application is not None and application.state in DECIDED_STATES
+
+
+is_owner_and_active = is_authenticated & is_owner
+
+# Applicant's moves and pages
+rules.add_perm("applications.view_application", is_owner_and_active | is_instruction)
+rules.add_perm("applications.change_application", is_owner_and_active & is_editable)
+rules.add_perm("applications.submit_application", is_owner_and_active)
+rules.add_perm("applications.resubmit_application", is_owner_and_active)
+rules.add_perm("applications.withdraw_application", is_owner_and_active & is_withdrawable)
+rules.add_perm("applications.message_application", is_owner_and_active | is_instruction)
+rules.add_perm("applications.read_decision", is_owner_and_active & is_decided)
+rules.add_perm("applications.carry_over_application", is_owner_and_active)
+
+# Instruction's moves (DESIGN.md §3 "by instruction")
+rules.add_perm("applications.instruct_application", is_instruction)
