@@ -2,9 +2,10 @@
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
-import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -164,23 +165,55 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 
 
+# EMAIL_URL schemes: the backend, whether the scheme means STARTTLS or implicit TLS, and the
+# default port. dj-email-url is not used: it drops the leading slash of file paths and does
+# not know smtp+tls / smtp+ssl.
+EMAIL_SCHEMES = {
+    "smtp": ("django.core.mail.backends.smtp.EmailBackend", None, 25),
+    "smtp+tls": ("django.core.mail.backends.smtp.EmailBackend", "tls", 587),
+    "submission": ("django.core.mail.backends.smtp.EmailBackend", "tls", 587),
+    "smtp+ssl": ("django.core.mail.backends.smtp.EmailBackend", "ssl", 465),
+    "smtps": ("django.core.mail.backends.smtp.EmailBackend", "ssl", 465),
+    "console": ("django.core.mail.backends.console.EmailBackend", None, None),
+    "file": ("django.core.mail.backends.filebased.EmailBackend", None, None),
+    "memory": ("django.core.mail.backends.locmem.EmailBackend", None, None),
+    "dummy": ("django.core.mail.backends.dummy.EmailBackend", None, None),
+}
+
+
 def mailers_from_url(url):
-    """Build Django's MAILERS setting from an EMAIL_URL such as smtp+tls://user:pw@host:587."""
-    parsed = dj_email_url.parse(url)
-    backend = parsed["EMAIL_BACKEND"]
+    """Build Django's MAILERS setting from an EMAIL_URL.
+
+    Examples: ``smtp+tls://user:password@smtp.example.org:587`` (STARTTLS),
+    ``smtp+ssl://user:password@smtp.example.org`` (implicit TLS, port 465),
+    ``smtp://relay.internal:25`` (plain, for a local relay), ``console://``,
+    ``file:///var/tmp/mails``. ``?timeout=N`` sets the SMTP timeout (20 s by default).
+    User and password are percent-decoded, so ``@`` or ``:`` in them must be written
+    ``%40`` / ``%3A``.
+    """
+    parsed = urlsplit(url)
+    scheme = parsed.scheme.lower()
+    if scheme not in EMAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL has an unknown scheme {scheme!r}; use one of {', '.join(EMAIL_SCHEMES)}."
+        )
+    backend, security, default_port = EMAIL_SCHEMES[scheme]
+    query = parse_qs(parsed.query)
     options = {}
     if backend.endswith("smtp.EmailBackend"):
+        if not parsed.hostname:
+            raise ImproperlyConfigured("EMAIL_URL names no SMTP host.")
         options = {
-            "host": parsed["EMAIL_HOST"],
-            "port": parsed["EMAIL_PORT"],
-            "username": parsed["EMAIL_HOST_USER"] or None,
-            "password": parsed["EMAIL_HOST_PASSWORD"] or None,
-            "use_tls": parsed["EMAIL_USE_TLS"],
-            "use_ssl": parsed["EMAIL_USE_SSL"],
-            "timeout": parsed.get("EMAIL_TIMEOUT") or 20,
+            "host": parsed.hostname,
+            "port": parsed.port or default_port,
+            "username": unquote(parsed.username) if parsed.username else None,
+            "password": unquote(parsed.password) if parsed.password else None,
+            "use_tls": security == "tls",
+            "use_ssl": security == "ssl",
+            "timeout": int(query.get("timeout", ["20"])[0]),
         }
     elif backend.endswith("filebased.EmailBackend"):
-        options = {"file_path": parsed["EMAIL_FILE_PATH"]}
+        options = {"file_path": unquote(parsed.path) or "/tmp/label-euralens-mails"}  # noqa: S108
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
 
 
@@ -207,6 +240,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_PUBLISH_RETRY = False
+# A worker started before Redis waits for it instead of exiting (and Celery 6 will need it said).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat keeps its last-run times beside the other local state, out of the source tree.
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "label.sweep_outbox",

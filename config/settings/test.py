@@ -12,5 +12,10 @@ MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/label-euralens-test-me
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-# Tests run outside a request cycle of axes' own; keep it enabled so lockout is tested.
+# Axes stays on so the lockout is tested; the test client sends REMOTE_ADDR=127.0.0.1.
 AXES_ENABLED = True
+# Tasks run in-process even when REDIS_URL is set (the PostgreSQL + Redis leg of CI): nobody
+# consumes the queue during ordinary tests. Tests that need a broker build their own Celery
+# app with config.celery.make_celery_app() and turn eager mode off on it (tests/integration/,
+# the broker-down test of the outbox).
+CELERY_TASK_ALWAYS_EAGER = True
