@@ -69,10 +69,13 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         "invalid_login": _(
-            "Adresse e-mail ou mot de passe incorrect. Les deux champs respectent la casse "
-            "du mot de passe."
+            "Adresse e-mail ou mot de passe incorrect. Attention : le mot de passe distingue "
+            "les majuscules des minuscules."
         ),
-        "inactive": _("Ce compte n'est pas encore activé : confirmez votre adresse e-mail."),
+        "inactive": _(
+            "Ce compte n'est pas encore activé : suivez le lien de l'e-mail de confirmation "
+            "qui vous a été envoyé."
+        ),
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -81,6 +84,30 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autocomplete": "email", "autofocus": True}
         )
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # Django's backends refuse inactive accounts before the form can say why; an
+            # applicant who has not confirmed yet is told so, but only when the password is
+            # right, so the message reveals nothing to someone guessing addresses.
+            user = self._unconfirmed_user()
+            if user is not None:
+                raise forms.ValidationError(
+                    self.error_messages["inactive"], code="inactive"
+                ) from None
+            raise
+
+    def _unconfirmed_user(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        password = self.cleaned_data.get("password")
+        user = User.objects.filter(
+            email=email, is_active=False, email_confirmed_at__isnull=True
+        ).first()
+        if user is not None and password and user.check_password(password):
+            return user
+        return None
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
