@@ -1,15 +1,17 @@
 from django.urls import path
 
-from applications import views
+from applications.views import applicant, instruction
 
 app_name = "applications"
 
 urlpatterns = [
-    path("mon-espace/", views.ApplicantHomeView.as_view(), name="applicant_home"),
+    # Applicant area
+    path("mon-espace/", applicant.ApplicantHomeView.as_view(), name="applicant_home"),
     path(
         "mon-espace/candidatures/<int:pk>/",
-        views.ApplicationDetailView.as_view(),
+        applicant.ApplicationDetailView.as_view(),
         name="detail",
     ),
-    path("instruction/", views.InstructionHomeView.as_view(), name="instruction_home"),
+    # Instruction area
+    path("instruction/", instruction.InstructionHomeView.as_view(), name="instruction_home"),
 ]

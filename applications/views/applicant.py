@@ -1,4 +1,4 @@
-"""Pages of the applicant area (/mon-espace/) and of the instruction area (/instruction/)."""
+"""Pages of the applicant area (/mon-espace/): the list, one application, its moves."""
 
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
@@ -24,8 +24,3 @@ class ApplicationDetailView(PermissionRequiredMixin, DetailView):
             Application.objects.owned_by(self.request.user).select_related("wave"),
             pk=self.kwargs["pk"],
         )
-
-
-class InstructionHomeView(PermissionRequiredMixin, TemplateView):
-    permission_required = "label.access_instruction_area"
-    template_name = "applications/instruction_home.html"

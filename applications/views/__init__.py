@@ -1,0 +1,1 @@
+"""Views of the applications app: applicant area, dossier editing, instruction area."""
