@@ -1,6 +1,7 @@
 """Settings for the test suite: the base, plus fast hashing and in-memory mail."""
 
 import os
+from urllib.parse import urlsplit
 
 from config.settings.base import *  # noqa: F403 -- settings modules extend the base namespace
 
@@ -19,3 +20,9 @@ AXES_ENABLED = True
 # app with config.celery.make_celery_app() and turn eager mode off on it (tests/integration/,
 # the broker-down test of the outbox).
 CELERY_TASK_ALWAYS_EAGER = True
+if REDIS_URL:  # noqa: F405
+    # The suite clears the cache around every test, which empties a whole Redis database:
+    # keep the cache off the broker's database so a concurrent worker test loses nothing.
+    _redis = urlsplit(REDIS_URL)  # noqa: F405
+    _broker_db = int(_redis.path.strip("/") or 0)
+    CACHES["default"]["LOCATION"] = _redis._replace(path=f"/{(_broker_db + 1) % 16}").geturl()  # noqa: F405
