@@ -3,5 +3,13 @@
 from applications.models.application import Application, FinancingLine
 from applications.models.attachments import Attachment
 from applications.models.history import ApplicationEvent, Message
+from applications.models.notes import StaffNote
 
-__all__ = ["Application", "ApplicationEvent", "Attachment", "FinancingLine", "Message"]
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "Attachment",
+    "FinancingLine",
+    "Message",
+    "StaffNote",
+]

@@ -1,3 +1,4 @@
+import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,6 +22,21 @@ from label.enums import Award, HolderType, Theme
 S = ApplicationState
 SUMMARY_MAX_LENGTH = 500
 LONG_TEXT_MAX_LENGTH = 10_000
+# Fields whose text staff search through (the normalised copy is `search_text`).
+SEARCHED_FIELDS = ("reference", "title", "holder_name")
+# Ligatures and typographic marks that Unicode decomposition leaves alone.
+_SEARCH_REPLACEMENTS = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "‘": "'"})
+
+
+def search_normalise(text):
+    """The accent-free, case-free form of a text, for searches that ignore both.
+
+    SQLite has no unaccent(): the searched fields are stored once normalised, and the query
+    is normalised the same way, which works alike on every database.
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text or "").casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.translate(_SEARCH_REPLACEMENTS).split())
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -170,6 +186,8 @@ class Application(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("label retiré le"), null=True, blank=True)
     closing_motivation = models.TextField(_("motivation"), blank=True)
+    # Normalised reference, title and holder (see search_normalise), kept by save().
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -189,9 +207,14 @@ class Application(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     def save(self, *args, **kwargs):
         self.themes_index = "|" + "|".join(sorted(self.themes or [])) + "|" if self.themes else ""
+        self.search_text = "\n".join(
+            search_normalise(getattr(self, name)) for name in SEARCHED_FIELDS
+        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "themes" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "themes_index"}
+            kwargs["update_fields"] = update_fields = {*update_fields, "themes_index"}
+        if update_fields is not None and set(SEARCHED_FIELDS) & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     @property
