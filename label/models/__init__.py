@@ -1,8 +1,16 @@
 """Models shared by the whole portal: accounts, territory, waves, mail outbox."""
 
+from label.models.catalogue import CatalogueEntry, CatalogueEntryTheme
 from label.models.outbox import OutboxMail
 from label.models.territory import Commune
 from label.models.users import User
 from label.models.waves import Wave
 
-__all__ = ["Commune", "OutboxMail", "User", "Wave"]
+__all__ = [
+    "CatalogueEntry",
+    "CatalogueEntryTheme",
+    "Commune",
+    "OutboxMail",
+    "User",
+    "Wave",
+]
