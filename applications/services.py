@@ -1,13 +1,31 @@
 """Writes of the applications app that are not moves of the state machine."""
 
+import logging
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Message, StaffNote
+from applications.conditions import missing_items
+from applications.enums import ApplicationState
+from applications.models import (
+    Application,
+    DraftReminder,
+    ExpressionOfInterest,
+    FinancingLine,
+    Message,
+    ReminderKind,
+    StaffNote,
+)
+from applications.workflow import application_create
+from label.models import Wave
 from label.rules import is_instruction
 from label.services import outbox_enqueue
+
+logger = logging.getLogger(__name__)
 
 MESSAGE_MAX_LENGTH = 5000
 
@@ -68,3 +86,165 @@ def staff_note_create(*, application, author, body):
     if not body:
         raise ValidationError({"body": _("La note ne peut pas être vide.")})
     return StaffNote.objects.create(application=application, author=author, body=body)
+
+
+# --- Carry-over of a deferred file -----------------------------------------------------------
+
+# What a carried-over draft takes from the original file: the whole dossier, but neither the
+# documents (they are dated: the applicant attaches current ones) nor the consent (it is
+# given again for the new processing).
+CARRIED_OVER_FIELDS = (
+    "holder_name",
+    "holder_type",
+    "siret",
+    "address",
+    "postcode",
+    "city",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "title",
+    "summary",
+    "description",
+    "themes",
+    "stage",
+    "territory_wide",
+    "contribution_transition",
+    "contribution_feasibility",
+    "contribution_diffusion",
+    "contribution_innovation",
+    "partners",
+    "total_cost",
+    "milestones",
+    "diffusion_strategy",
+    "expected_support",
+)
+
+
+def application_carry_over_refusal(application, *, wave=None):
+    """Why this file cannot be carried over now (a sentence), or "" when it can.
+
+    `wave` is the open wave if the caller already read it.
+    """
+    if application.state != ApplicationState.DEFERRED:
+        return _("Seul un dossier « pris en considération » peut être repris dans une vague.")
+    if Application.objects.filter(carried_over_from=application).exists():
+        return _("Ce dossier a déjà été repris dans une nouvelle vague.")
+    wave = wave if wave is not None else Wave.objects.current()
+    if wave is None or wave.pk == application.wave_id:
+        return _(
+            "Aucun appel à candidatures n'est ouvert : le dossier pourra être repris à "
+            "l'ouverture de la prochaine vague."
+        )
+    return ""
+
+
+@transaction.atomic
+def application_carry_over(*, application, by):
+    """Carry a deferred (Catégorie 2) file over to the open wave as a new, prefilled draft.
+
+    Effects, in order: lock the original file; check its owner; check it is deferred, not
+    carried over yet, and that a new wave is open; create the draft in that wave, linked to
+    the original (its creation is recorded in its history); copy the dossier, the communes
+    and the financing plan (not the documents, not the consent). Returns the new draft.
+    """
+    original = Application.objects.select_for_update().get(pk=application.pk)
+    if not by.has_perm("applications.carry_over_application", original):
+        raise PermissionDenied(_("Vous n'avez pas le droit de reprendre ce dossier."))
+    wave = Wave.objects.current()
+    refusal = application_carry_over_refusal(original, wave=wave)
+    if refusal:
+        raise ValidationError(refusal)
+    draft = application_create(wave=wave, by=by, carried_over_from=original)
+    for name in CARRIED_OVER_FIELDS:
+        setattr(draft, name, getattr(original, name))
+    draft.save()
+    draft.communes.set(original.communes.all())
+    FinancingLine.objects.bulk_create(
+        FinancingLine(
+            application=draft,
+            source=line.source,
+            amount=line.amount,
+            secured=line.secured,
+            position=line.position,
+        )
+        for line in original.financing_lines.all()
+    )
+    return draft
+
+
+# --- Reminders before a wave closes ---------------------------------------------------------
+
+# How long before the closing each reminder goes out, the latest first: when the task runs
+# late, only the reminder of the window it is in is sent, never two at once.
+REMINDER_WINDOWS = (
+    (ReminderKind.ONE_DAY, timedelta(days=1)),
+    (ReminderKind.SEVEN_DAYS, timedelta(days=7)),
+)
+
+
+def _reminder_kind(remaining):
+    for kind, window in REMINDER_WINDOWS:
+        if remaining <= window:
+            return kind
+    return None
+
+
+def draft_reminders_send(*, now=None):
+    """Mail the owners of unsubmitted drafts 7 days and 1 day before their wave closes.
+
+    Meant to run every hour. Each (draft, reminder) pair is mailed once: the reminder row is
+    written with the mail (outbox) in one transaction, and its uniqueness stops a second run.
+    Returns the number of reminders queued.
+    """
+    now = now or timezone.now()
+    longest = max(window for _kind, window in REMINDER_WINDOWS)
+    waves = Wave.objects.filter(opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + longest)
+    queued = 0
+    for wave in waves:
+        kind = _reminder_kind(wave.closes_at - now)
+        drafts = (
+            Application.objects.filter(
+                wave=wave, state=ApplicationState.DRAFT, owner__is_active=True
+            )
+            .exclude(reminders__kind=kind)
+            .select_related("owner", "wave")
+        )
+        for draft in drafts:
+            queued += _draft_reminder_send(application=draft, kind=kind)
+    return queued
+
+
+def _draft_reminder_send(*, application, kind):
+    try:
+        with transaction.atomic():
+            DraftReminder.objects.create(application=application, kind=kind)
+            owner = application.owner
+            outbox_enqueue(
+                to=owner.email,
+                template="draft_reminder",
+                context={
+                    "user": owner,
+                    "application": application,
+                    "wave": application.wave,
+                    "kind": kind,
+                    "missing": missing_items(application),
+                    "path": reverse("applications:detail", kwargs={"pk": application.pk}),
+                },
+                recipient=owner,
+            )
+    except IntegrityError:
+        # Another run recorded this reminder first: it is its mail that goes out.
+        logger.info("Reminder %s of application %s already sent.", kind, application.pk)
+        return 0
+    return 1
+
+
+# --- Expressions of interest -------------------------------------------------------------------
+
+
+def expression_of_interest_record(*, email, message=""):
+    """Keep the address of someone who wants to hear about the next call, for the staff."""
+    return ExpressionOfInterest.objects.create(
+        email=email.strip().lower(), message=(message or "").strip()
+    )

@@ -3,13 +3,18 @@
 from applications.models.application import Application, FinancingLine
 from applications.models.attachments import Attachment
 from applications.models.history import ApplicationEvent, Message
+from applications.models.interest import ExpressionOfInterest
 from applications.models.notes import StaffNote
+from applications.models.reminders import DraftReminder, ReminderKind
 
 __all__ = [
     "Application",
     "ApplicationEvent",
     "Attachment",
+    "DraftReminder",
+    "ExpressionOfInterest",
     "FinancingLine",
     "Message",
+    "ReminderKind",
     "StaffNote",
 ]
