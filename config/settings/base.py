@@ -163,6 +163,15 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+# Documents of a dossier (applications/uploads.py): per file, and per application in total.
+ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
+APPLICATION_ATTACHMENTS_MAX_TOTAL = 50 * 1024 * 1024
+# Optional ClamAV scan of uploads (applications/scanning.py): a clamd Unix socket, or a host and
+# port; neither set means no scan.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "30"))
 
 
 # EMAIL_URL schemes: the backend, whether the scheme means STARTTLS or implicit TLS, and the
