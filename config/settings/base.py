@@ -261,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+    # Reminders go out 7 days and 1 day before a wave closes; hourly is precise enough.
+    "remind-draft-owners": {
+        "task": "applications.remind_draft_owners",
+        "schedule": 3600.0,
+    },
 
 CACHES = {
     "default": (
