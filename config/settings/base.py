@@ -260,12 +260,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "label.sweep_outbox",
         "schedule": 60.0,
     },
-}
     # Reminders go out 7 days and 1 day before a wave closes; hourly is precise enough.
     "remind-draft-owners": {
         "task": "applications.remind_draft_owners",
         "schedule": 3600.0,
     },
+}
 
 CACHES = {
     "default": (
