@@ -5,14 +5,16 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.conditions import missing_items
-from applications.enums import ApplicationState
+from applications.enums import ApplicationState, AttachmentKind
 from applications.models import (
     Application,
+    Attachment,
     DraftReminder,
     ExpressionOfInterest,
     FinancingLine,
@@ -20,6 +22,7 @@ from applications.models import (
     ReminderKind,
     StaffNote,
 )
+from applications.uploads import check_total, check_upload
 from applications.workflow import application_create
 from label.models import Wave
 from label.rules import is_instruction
@@ -248,3 +251,160 @@ def expression_of_interest_record(*, email, message=""):
     return ExpressionOfInterest.objects.create(
         email=email.strip().lower(), message=(message or "").strip()
     )
+
+
+# --- The dossier d'intention: sections and documents -------------------------------------------
+
+# What each section of the editor writes. "communes", "financing_lines" and "consent" are not
+# plain fields: the M2M, the lines of the financing plan (replaced as a whole), and the consent
+# checkbox (which dates `consent_given_at`). Documents go through attachment_add/remove.
+DOSSIER_SECTION_FIELDS = {
+    "porteur": (
+        "holder_name",
+        "holder_type",
+        "siret",
+        "address",
+        "postcode",
+        "city",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    ),
+    "projet": ("title", "summary", "description", "themes", "stage", "communes", "territory_wide"),
+    "contribution": (
+        "contribution_transition",
+        "contribution_feasibility",
+        "contribution_diffusion",
+        "contribution_innovation",
+    ),
+    "budget": (
+        "partners",
+        "total_cost",
+        "financing_lines",
+        "milestones",
+        "diffusion_strategy",
+        "expected_support",
+    ),
+    "consentement": ("consent",),
+}
+_SPECIAL_DOSSIER_VALUES = ("communes", "financing_lines", "consent")
+
+
+def _lock_for_edit(application, by, permission="applications.change_application"):
+    locked = Application.objects.select_for_update().select_related("wave").get(pk=application.pk)
+    if not by.has_perm(permission, locked):
+        raise PermissionDenied(_("Ce dossier ne peut pas être modifié."))
+    return locked
+
+
+@transaction.atomic
+def application_update_section(*, application, by, section, values):
+    """Save part of one section of the dossier d'intention (a draft, or a file to complete).
+
+    Only the keys of `values` are written, so saving the valid fields of an autosave never
+    touches the others, nor another section. Effects, in order: lock; check the owner may
+    edit (draft or completion requested); model validators of the written fields; the fields
+    saved (with `update_fields`); the communes replaced; the financing plan replaced by the
+    given lines, in their order; the consent dated when given (its first date kept), cleared
+    when withdrawn. Returns the saved application.
+    """
+    allowed = DOSSIER_SECTION_FIELDS.get(section)
+    if allowed is None:
+        raise ValueError(f"Unknown dossier section {section!r}")
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"Fields {sorted(unknown)} do not belong to section {section!r}")
+    locked = _lock_for_edit(application, by)
+    plain = {name: value for name, value in values.items() if name not in _SPECIAL_DOSSIER_VALUES}
+    for name, value in plain.items():
+        setattr(locked, name, value)
+    locked.clean_fields(exclude=[f.name for f in Application._meta.fields if f.name not in plain])
+    update_fields = [*plain, "updated_at"]
+    if "consent" in values:
+        if not values["consent"]:
+            locked.consent_given_at = None
+        elif locked.consent_given_at is None:
+            locked.consent_given_at = timezone.now()
+        update_fields.append("consent_given_at")
+    locked.save(update_fields=update_fields)
+    if "communes" in values:
+        locked.communes.set(values["communes"])
+    if "financing_lines" in values:
+        locked.financing_lines.all().delete()
+        FinancingLine.objects.bulk_create(
+            FinancingLine(
+                application=locked,
+                source=line["source"],
+                amount=line["amount"],
+                secured=bool(line.get("secured")),
+                position=position,
+            )
+            for position, line in enumerate(values["financing_lines"])
+        )
+    return locked
+
+
+def attachments_stored_size(application):
+    """The bytes of documents an application holds (dossier and messages together)."""
+    return (
+        Attachment.objects.filter(application=application).aggregate(total=Sum("size"))["total"]
+        or 0
+    )
+
+
+def attachment_add(*, application, by, kind, upload, permission="applications.change_application"):
+    """Attach a document to an application, after checking what it really is.
+
+    `permission` is the right the actor needs: editing the dossier by default; the message
+    thread passes "applications.message_application". Effects, in order: the actor's right;
+    the content checked outside any lock (size, type from the content, antivirus, SHA-256,
+    see applications/uploads.py); then in one transaction: lock; right checked again; the
+    application's total allowance checked; the file stored under a random name; the row.
+    Raises ValidationError (French message) when the file is refused.
+    """
+    if not by.has_perm(permission, application):
+        raise PermissionDenied(_("Ce dossier ne peut pas être modifié."))
+    if kind not in AttachmentKind.values:
+        raise ValidationError(_("Choisissez le type de la pièce."), code="kind")
+    checked = check_upload(upload, already_stored=attachments_stored_size(application))
+    with transaction.atomic():
+        locked = _lock_for_edit(application, by, permission)
+        # Checked again under the lock: two uploads at once must not both fit in the rest.
+        check_total(checked.size, attachments_stored_size(locked))
+        attachment = Attachment(
+            application=locked,
+            kind=kind,
+            original_name=checked.display_name,
+            extension=checked.extension,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=by,
+        )
+        upload.seek(0)
+        attachment.file.save(f"document.{checked.extension}", upload, save=False)
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.storage.delete(attachment.file.name)
+            raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment, by):
+    """Remove a document of the dossier while the applicant may still edit it.
+
+    Effects, in order: lock the application; check the owner may edit; refuse a document
+    sent with a message (the thread keeps it); delete the row; delete the stored file once
+    the transaction is committed (a rollback keeps both).
+    """
+    locked = _lock_for_edit(attachment.application, by)
+    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk, application=locked)
+    if Message.objects.filter(attachment=attachment).exists():
+        raise ValidationError(
+            _("Cette pièce accompagne un message : elle ne peut pas être supprimée.")
+        )
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
