@@ -1,9 +1,12 @@
 """Reads of the applications app: each owns its select_related / prefetch_related."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch
 
-from applications.enums import Transition
-from applications.models import Application, ApplicationEvent, Attachment, Message
+from applications.enums import ApplicationState, Transition
+from applications.models import Application, ApplicationEvent, Attachment, Message, StaffNote
+from applications.models.application import search_normalise
+from label.enums import Agglomeration
+from label.models import Commune
 
 
 def application_list_for_owner(user):
@@ -77,3 +80,129 @@ def application_last_changes_request(application):
 
 # Sort keys of the staff table (GET "sort", "-" for descending) → ordering; the last field
 # breaks ties so pages never overlap.
+STAFF_SORTS = {
+    "reference": ("reference_number", "pk"),
+    "title": ("title", "pk"),
+    "holder": ("holder_name", "pk"),
+    "state": ("state", "reference_number", "pk"),
+    "submitted": ("last_submitted_at", "pk"),
+    "cost": ("total_cost", "pk"),
+}
+STAFF_DEFAULT_SORT = "reference"
+
+
+def _staff_ordering(sort):
+    key = (sort or STAFF_DEFAULT_SORT).lstrip("-")
+    fields = STAFF_SORTS.get(key, STAFF_SORTS[STAFF_DEFAULT_SORT])
+    if (sort or "").startswith("-"):
+        return [F(name).desc(nulls_last=True) for name in fields]
+    return [F(name).asc(nulls_last=True) for name in fields]
+
+
+def application_list_for_staff(wave, filters=None):
+    """The applications of a wave for the instruction table, filtered, searched and sorted.
+
+    `filters` is a mapping of already validated values; missing or empty keys do not
+    filter: state, agglomeration (an Agglomeration value; "PMA" means territory-wide),
+    commune (a Commune or its pk), theme (a Theme code), holder_type, stage, q (words that
+    must all appear, accents and case ignored, in the reference, title or holder) and sort
+    (a key of STAFF_SORTS, "-" first for descending). The communes come in one extra
+    query, so the cost of a page does not grow with the number of applications.
+    """
+    filters = filters or {}
+    applications = Application.objects.filter(wave=wave).prefetch_related(
+        Prefetch("communes", queryset=Commune.objects.order_by("name"))
+    )
+    if filters.get("state"):
+        applications = applications.filter(state=filters["state"])
+    agglomeration = filters.get("agglomeration")
+    if agglomeration == Agglomeration.PMA:
+        applications = applications.filter(territory_wide=True)
+    elif agglomeration:
+        applications = applications.filter(
+            Exists(
+                Application.communes.through.objects.filter(
+                    application_id=OuterRef("pk"), commune__epci=agglomeration
+                )
+            )
+        )
+    if filters.get("commune"):
+        commune = filters["commune"]
+        applications = applications.filter(
+            Exists(
+                Application.communes.through.objects.filter(
+                    application_id=OuterRef("pk"), commune_id=getattr(commune, "pk", commune)
+                )
+            )
+        )
+    if filters.get("theme"):
+        applications = applications.with_theme(filters["theme"])
+    if filters.get("holder_type"):
+        applications = applications.filter(holder_type=filters["holder_type"])
+    if filters.get("stage"):
+        applications = applications.filter(stage=filters["stage"])
+    for word in search_normalise(filters.get("q")).split():
+        applications = applications.filter(search_text__contains=word)
+    return applications.order_by(*_staff_ordering(filters.get("sort")))
+
+
+def application_state_counts(wave):
+    """How many applications of a wave are in each state, in the order of the state machine.
+
+    One query; returns a list of (state, count) for every state, zeros included.
+    """
+    counts = dict(
+        Application.objects.filter(wave=wave)
+        .order_by()
+        .values_list("state")
+        .annotate(count=Count("pk"))
+    )
+    return [(state, counts.get(state.value, 0)) for state in ApplicationState]
+
+
+def application_get_for_staff(pk):
+    """One application with everything the staff page shows at once, or None."""
+    return (
+        Application.objects.select_related("wave", "owner", "carried_over_to", "carried_over_from")
+        .prefetch_related(
+            Prefetch("communes", queryset=Commune.objects.order_by("name")),
+            "financing_lines",
+            # The dossier's own documents; those sent with a message are shown in the thread.
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(message__isnull=True).order_by(
+                    "kind", "created_at", "pk"
+                ),
+                to_attr="dossier_attachments",
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def application_event_list_for_staff(application):
+    """The full timeline of a file for staff: every move with its actor and internal note."""
+    return (
+        ApplicationEvent.objects.filter(application=application)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def message_list_for_staff(application):
+    """The message thread of a file with each author, oldest first."""
+    return (
+        Message.objects.filter(application=application)
+        .select_related("author", "attachment")
+        .order_by("created_at", "pk")
+    )
+
+
+def staff_note_list(application):
+    """The private notes of the instruction team on a file, oldest first."""
+    return (
+        StaffNote.objects.filter(application=application)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
