@@ -203,7 +203,7 @@ class Application(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         indexes = [models.Index(fields=["wave", "state"], name="application_wave_state_idx")]
 
     def __str__(self):
-        return self.title or _("Candidature sans titre")
+        return self.title or str(_("Candidature sans titre"))
 
     def save(self, *args, **kwargs):
         self.themes_index = "|" + "|".join(sorted(self.themes or [])) + "|" if self.themes else ""
