@@ -41,8 +41,23 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# One process with a worker and the beat scheduler, enough for a single machine. In
+# production run `celery -A config worker` on as many machines as needed and exactly one
+# `celery -A config beat` (see README.md).
 worker: setup
+	@if [ -z "$$REDIS_URL" ]; then \
+	  echo "make worker needs a broker: set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker (without it, tasks already run inside 'make run')." >&2; exit 1; \
+	fi
+	@mkdir -p var
 	$(VENV)/bin/celery -A config worker --beat --loglevel=info
+
+beat: setup
+	@if [ -z "$$REDIS_URL" ]; then echo "make beat needs REDIS_URL." >&2; exit 1; fi
+	@mkdir -p var
+	$(VENV)/bin/celery -A config beat --loglevel=info
+
+test-ci:
+	bash .ci/run
 
 lint: setup
 	$(VENV)/bin/ruff check .
