@@ -44,7 +44,7 @@ def test_check_deploy_under_production_settings_reports_nothing():
         env=_production_env(),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
@@ -59,7 +59,7 @@ def test_check_deploy_under_production_settings_refuses_console_mail():
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
@@ -154,3 +154,18 @@ def test_test_settings_run_tasks_in_process_even_with_redis():
     from config.celery import app
 
     assert app.conf.task_always_eager is True
+
+
+@pytest.mark.django_db
+def test_production_redirects_to_https_except_the_health_probe(client, settings, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(64))
+    production = runpy.run_module("config.settings.production")
+    settings.SECURE_SSL_REDIRECT = production["SECURE_SSL_REDIRECT"]
+    settings.SECURE_REDIRECT_EXEMPT = production["SECURE_REDIRECT_EXEMPT"]
+
+    home = client.get("/")
+    probe = client.get("/sante/")
+
+    assert home.status_code == 301
+    assert home["Location"].startswith("https://")
+    assert probe.status_code == 200
