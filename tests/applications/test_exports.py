@@ -1,0 +1,246 @@
+"""Exports of the staff table: CSV and XLSX parsed back, chosen columns, filters, registry."""
+
+import csv
+import io
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Value
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from applications import exports
+from applications.enums import ApplicationState as S
+from applications.exports import export_columns_for, export_csv, register_export_column
+from applications.models import Application
+from tests.applications.test_instruction_dashboard import BETHUNE, LENS, staff_application
+from tests.conftest import login
+
+URL = reverse("applications:instruction_export")
+
+
+@pytest.fixture
+def staff_client(client, instruction_user):
+    return login(client, instruction_user)
+
+
+@pytest.fixture
+def scratch_column():
+    """Registers a column for one test and removes it afterwards."""
+    keys = []
+
+    def register(key, *args, **kwargs):
+        keys.append(key)
+        return register_export_column(key, *args, **kwargs)
+
+    yield register
+    for key in keys:
+        exports._REGISTRY.pop(key, None)
+
+
+def parse_csv(response):
+    raw = response.content
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark for French Excel"
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+
+def parse_xlsx(response):
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_csv_export_has_the_chosen_columns_and_french_conventions(staff_client, open_wave):
+    staff_application(
+        open_wave,
+        number=1,
+        title="Écoquartier des Provinces",
+        holder_name="Ville de Béthune",
+        communes=[BETHUNE, LENS],
+        total_cost=Decimal("20000.50"),
+    )
+
+    response = staff_client.get(
+        URL, {"format": "csv", "columns": ["reference", "title", "communes", "total_cost"]}
+    )
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="candidatures-EL11-' in response["Content-Disposition"]
+    rows = parse_csv(response)
+    assert rows == [
+        ["Référence", "Titre du projet", "Communes", "Coût total (€)"],
+        ["EL11-0001", "Écoquartier des Provinces", "Béthune, Lens", "20000,50"],
+    ]
+
+
+def test_xlsx_export_has_typed_cells_and_the_chosen_columns(staff_client, open_wave):
+    application = staff_application(open_wave, number=4, title="Ressourcerie")
+    Application.objects.filter(pk=application.pk).update(
+        submitted_at=datetime.fromisoformat("2026-04-02T10:30:00+02:00")
+    )
+
+    response = staff_client.get(
+        URL,
+        {"format": "xlsx", "columns": ["submitted_at", "reference", "financed", "agglomeration"]},
+    )
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = parse_xlsx(response)
+    # Columns come in the registry's order, whatever the order of the request.
+    assert rows[0] == ["Référence", "Agglomération", "Plan de financement (€)", "Déposée le"]
+    assert rows[1][0] == "EL11-0004"
+    assert rows[1][1] == "CA de Lens-Liévin"
+    assert Decimal(str(rows[1][2])) == Decimal("20000")
+    assert rows[1][3] == datetime(2026, 4, 2, 10, 30)  # Paris local time, naive
+
+
+def test_export_applies_the_current_filters_and_search(staff_client, open_wave):
+    staff_application(open_wave, number=1, title="Jardins de Béthune", themes=["nature"])
+    staff_application(open_wave, number=2, title="Jardins de Lens", themes=["energie"])
+    staff_application(open_wave, number=3, title="Bethune mobilités", state=S.ELIGIBLE)
+
+    response = staff_client.get(
+        URL,
+        {"format": "csv", "columns": ["title"], "q": "béthune", "state": S.SUBMITTED},
+    )
+
+    assert parse_csv(response) == [["Titre du projet"], ["Jardins de Béthune"]]
+
+
+def test_export_of_the_chosen_wave_only(staff_client, open_wave):
+    from datetime import timedelta
+
+    from tests.factories import WaveFactory
+
+    older = WaveFactory(
+        number=10,
+        opens_at=open_wave.opens_at - timedelta(days=400),
+        closes_at=open_wave.opens_at - timedelta(days=300),
+    )
+    staff_application(open_wave, title="Onzième")
+    staff_application(older, title="Dixième")
+
+    response = staff_client.get(URL, {"wave": "10", "columns": ["title"]})
+
+    assert parse_csv(response) == [["Titre du projet"], ["Dixième"]]
+
+
+def test_export_ignores_unknown_columns_and_formats(staff_client, open_wave):
+    staff_application(open_wave, number=1)
+
+    response = staff_client.get(URL, {"format": "pdf", "columns": ["password", "reference"]})
+
+    assert parse_csv(response) == [["Référence"], ["EL11-0001"]]
+
+
+def test_export_without_columns_gives_every_column(staff_client, open_wave):
+    staff_application(open_wave, number=1)
+
+    rows = parse_csv(staff_client.get(URL))
+
+    assert len(rows[0]) == len(exports.export_columns())
+    assert len(rows) == 2
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_export_neutralises_formulas_written_by_applicants(staff_client, open_wave, export_format):
+    staff_application(open_wave, title='=HYPERLINK("http://evil.example","clic")')
+
+    response = staff_client.get(URL, {"format": export_format, "columns": ["title"]})
+
+    rows = parse_csv(response) if export_format == "csv" else parse_xlsx(response)
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example","clic")'
+
+
+def test_registered_column_is_offered_and_exported_with_its_prefetch(
+    staff_client, open_wave, scratch_column, django_assert_max_num_queries
+):
+    scratch_column(
+        "score_mean",
+        "Note moyenne",
+        lambda application: application.score_mean,
+        prefetch=lambda queryset: queryset.annotate(score_mean=Value(Decimal("72.5"))),
+    )
+    staff_application(open_wave, number=1)
+
+    dashboard = staff_client.get(reverse("applications:instruction_home"))
+    response = staff_client.get(URL, {"columns": ["reference", "score_mean"]})
+
+    assert 'value="score_mean"' in dashboard.content.decode()
+    assert parse_csv(response) == [["Référence", "Note moyenne"], ["EL11-0001", "72,50"]]
+
+
+def test_registering_a_key_again_replaces_the_column(scratch_column):
+    scratch_column("scratch", "Avant", lambda application: 1)
+    scratch_column("scratch", "Après", lambda application: 2)
+
+    (column,) = export_columns_for(["scratch"])
+
+    assert str(column.label) == "Après"
+
+
+BASE_KEYS = [
+    "reference",
+    "title",
+    "holder",
+    "state",
+    "communes",
+    "agglomeration",
+    "themes",
+    "total_cost",
+    "financed",
+]
+
+
+@pytest.mark.parametrize("count", [3, 50])
+def test_export_query_count_does_not_grow(
+    staff_client, open_wave, django_assert_num_queries, count
+):
+    for number in range(1, count + 1):
+        staff_application(open_wave, number=number)
+    staff_client.get(URL)  # warm the session and permission caches
+
+    # session, user, roles, waves, rows, their communes, their financing lines
+    with django_assert_num_queries(7):
+        response = staff_client.get(URL, {"format": "xlsx", "columns": BASE_KEYS})
+
+    assert len(parse_xlsx(response)) == count + 1
+
+
+def test_export_of_every_registered_column_costs_the_same_for_3_or_50(staff_client, open_wave):
+    """Columns added by other apps (the review scores) must prefetch too."""
+    for number in range(1, 4):
+        staff_application(open_wave, number=number)
+    staff_client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        staff_client.get(URL, {"format": "csv"})
+    for number in range(4, 51):
+        staff_application(open_wave, number=number)
+    with CaptureQueriesContext(connection) as many:
+        response = staff_client.get(URL, {"format": "csv"})
+
+    assert len(parse_csv(response)) == 51
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_csv_cells_follow_french_conventions():
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                export_csv(
+                    [type("Row", (), {"a": None, "b": True, "c": 3, "d": 1.5})()],
+                    [
+                        exports.ExportColumn("a", "A", lambda row: row.a),
+                        exports.ExportColumn("b", "B", lambda row: row.b),
+                        exports.ExportColumn("c", "C", lambda row: row.c),
+                        exports.ExportColumn("d", "D", lambda row: row.d),
+                    ],
+                ).decode("utf-8-sig")
+            ),
+            delimiter=";",
+        )
+    )
+
+    assert rows == [["A", "B", "C", "D"], ["", "oui", "3", "1,50"]]
