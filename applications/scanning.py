@@ -47,8 +47,12 @@ def _connect():
     timeout = settings.CLAMD_TIMEOUT
     if settings.CLAMD_SOCKET:
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        connection.settimeout(timeout)
-        connection.connect(settings.CLAMD_SOCKET)
+        try:
+            connection.settimeout(timeout)
+            connection.connect(settings.CLAMD_SOCKET)
+        except OSError:
+            connection.close()
+            raise
         return connection
     return socket.create_connection((settings.CLAMD_HOST, settings.CLAMD_PORT), timeout=timeout)
 

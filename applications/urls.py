@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.views import applicant, instruction
+from applications.views import applicant, dossier, instruction
 
 app_name = "applications"
 
@@ -11,6 +11,37 @@ urlpatterns = [
         "mon-espace/candidatures/<int:pk>/",
         applicant.ApplicationDetailView.as_view(),
         name="detail",
+    ),
+    # Applicant area: the dossier d'intention editor and its documents
+    path(
+        "mon-espace/candidatures/nouvelle/",
+        dossier.ApplicationStartView.as_view(),
+        name="start",
+    ),
+    path(
+        "mon-espace/candidatures/<int:pk>/dossier/",
+        dossier.DossierSummaryView.as_view(),
+        name="dossier_summary",
+    ),
+    path(
+        "mon-espace/candidatures/<int:pk>/dossier/<slug:section>/",
+        dossier.DossierSectionView.as_view(),
+        name="dossier",
+    ),
+    path(
+        "mon-espace/candidatures/<int:pk>/dossier/<slug:section>/brouillon/",
+        dossier.DossierAutosaveView.as_view(),
+        name="dossier_autosave",
+    ),
+    path(
+        "mon-espace/candidatures/<int:pk>/pieces/<int:attachment_pk>/",
+        dossier.AttachmentDownloadView.as_view(),
+        name="attachment_download",
+    ),
+    path(
+        "mon-espace/candidatures/<int:pk>/pieces/<int:attachment_pk>/supprimer/",
+        dossier.AttachmentDeleteView.as_view(),
+        name="attachment_delete",
     ),
     # Instruction area
     path("instruction/", instruction.InstructionHomeView.as_view(), name="instruction_home"),

@@ -1,0 +1,176 @@
+/*
+ * Dossier d'intention: small enhancements of the section forms (the forms work without them).
+ * - focus the error summary after a refused save;
+ * - a character counter under each textarea that has data-maxlength (announced after a pause);
+ * - "Ajouter une ligne" for the financing plan, from the <template> of an empty row;
+ * - the live total of the financing plan against the total cost.
+ * Texts come from data-msg-* attributes written by the templates (translated server-side).
+ */
+(function () {
+  "use strict";
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (match, key) {
+      return key in values ? values[key] : match;
+    });
+  }
+
+  // Error summary: move the focus there so screen readers read it first.
+  var summary = document.getElementById("resume-erreurs");
+  if (summary) {
+    summary.focus();
+  }
+
+  // Character counters. No maxlength on purpose: a paste is never cut, the counter says how
+  // much is over and the server refuses with a message.
+  var lang = document.documentElement.lang || "fr";
+  var counterTexts = lang.indexOf("en") === 0
+    ? { left: "%(count)s characters left out of %(max)s", over: "%(count)s characters too many (maximum %(max)s)" }
+    : { left: "Il reste %(count)s caractères sur %(max)s", over: "%(count)s caractères de trop (maximum %(max)s)" };
+
+  function setupCounter(textarea) {
+    var max = parseInt(textarea.getAttribute("data-maxlength"), 10);
+    if (!max || !textarea.id) {
+      return;
+    }
+    var visible = document.createElement("p");
+    visible.className = "form-text dossier-counter";
+    visible.id = textarea.id + "-counter";
+    visible.setAttribute("aria-hidden", "true");
+    var spoken = document.createElement("p");
+    spoken.className = "visually-hidden";
+    spoken.setAttribute("aria-live", "polite");
+    textarea.insertAdjacentElement("afterend", visible);
+    visible.insertAdjacentElement("afterend", spoken);
+    var timer = null;
+
+    function message() {
+      // Count as the server does: one character per code point, one per line break.
+      var length = Array.from(textarea.value.replace(/\r\n/g, "\n")).length;
+      var over = length > max;
+      visible.classList.toggle("is-over", over);
+      return format(over ? counterTexts.over : counterTexts.left, {
+        count: over ? length - max : max - length,
+        max: max
+      });
+    }
+
+    function update() {
+      visible.textContent = message();
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        spoken.textContent = message();
+      }, 1200);
+    }
+
+    visible.textContent = message();
+    textarea.addEventListener("input", update);
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-maxlength]"), setupCounter);
+
+  // Amounts typed the French way ("12 000,50 €").
+  function parseAmount(text) {
+    var value = (text || "").replace(/[\s\u00a0\u202f€]/g, "");
+    if (value.indexOf(",") >= 0 && value.indexOf(".") >= 0) {
+      value = value.lastIndexOf(",") > value.lastIndexOf(".")
+        ? value.replace(/\./g, "").replace(",", ".")
+        : value.replace(/,/g, "");
+    } else {
+      value = value.replace(",", ".");
+    }
+    if (value === "" || isNaN(Number(value))) {
+      return null;
+    }
+    return Math.round(Number(value) * 100);
+  }
+
+  function formatCents(cents) {
+    return (cents / 100).toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+
+  // Financing plan: extra rows and live total.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-formset]"), function (fieldset) {
+    var prefix = fieldset.getAttribute("data-formset-prefix");
+    var body = fieldset.querySelector("[data-formset-body]");
+    var template = fieldset.querySelector("template[data-formset-template]");
+    var addButton = fieldset.querySelector("[data-formset-add]");
+    var total = fieldset.querySelector("#id_" + prefix + "-TOTAL_FORMS");
+    var maxForms = fieldset.querySelector("#id_" + prefix + "-MAX_NUM_FORMS");
+    var live = fieldset.querySelector("[data-financing-live]");
+    var costInput = document.getElementById("id_total_cost");
+
+    function addRow() {
+      var index = parseInt(total.value, 10);
+      if (maxForms && index >= parseInt(maxForms.value, 10)) {
+        return null;
+      }
+      var html = template.innerHTML
+        .replace(/__prefix__/g, String(index))
+        .replace(/__number__/g, String(index + 1));
+      body.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var row = body.lastElementChild;
+      return row;
+    }
+
+    if (addButton && template && total) {
+      addButton.hidden = false;
+      addButton.addEventListener("click", function () {
+        var row = addRow();
+        if (row) {
+          var first = row.querySelector("input");
+          if (first) {
+            first.focus();
+          }
+          fieldset.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      });
+      // The autosave's restore asks for as many rows as the kept copy had.
+      document.addEventListener("dossier:ensure-rows", function (event) {
+        if (event.detail && event.detail.prefix === prefix) {
+          while (parseInt(total.value, 10) < event.detail.count && addRow()) {
+            /* add until there are enough rows */
+          }
+        }
+      });
+    }
+
+    function updateTotal() {
+      if (!live) {
+        return;
+      }
+      var financed = 0;
+      Array.prototype.forEach.call(body.querySelectorAll("[data-formset-row]"), function (row) {
+        var remove = row.querySelector("input[name$='-DELETE']");
+        var amount = row.querySelector("[data-financing-amount]");
+        var cents = amount ? parseAmount(amount.value) : null;
+        if (cents !== null && !(remove && remove.checked)) {
+          financed += cents;
+        }
+      });
+      var cost = costInput ? parseAmount(costInput.value) : null;
+      var values = { financed: formatCents(financed) };
+      var key = "nocost";
+      if (cost !== null) {
+        values.cost = formatCents(cost);
+        values.gap = formatCents(Math.abs(cost - financed));
+        key = cost === financed ? "balanced" : (financed < cost ? "gap" : "excess");
+      }
+      live.textContent = format(live.getAttribute("data-msg-" + key), values);
+      live.hidden = false;
+    }
+
+    // After a pause, so a screen reader hears the total once rather than at every key.
+    var totalTimer = null;
+    function scheduleTotal() {
+      window.clearTimeout(totalTimer);
+      totalTimer = window.setTimeout(updateTotal, 800);
+    }
+    fieldset.addEventListener("input", scheduleTotal);
+    fieldset.addEventListener("change", scheduleTotal);
+    if (costInput) {
+      costInput.addEventListener("input", scheduleTotal);
+    }
+  });
+})();
