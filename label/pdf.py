@@ -1,0 +1,95 @@
+"""PDF rendering shared by the portal (receipts, certificates, jury minutes) with WeasyPrint.
+
+A PDF is rendered from a Django template whose CSS is inline (a ``<style>`` element: the
+document is never served to a browser, so the content security policy does not apply).
+Resources are read only from the local static files: a template, or a value typed by an
+applicant that ends up in one, can never make the server fetch a network URL or read a file
+outside the static folders.
+"""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+
+def _allowed_roots():
+    roots = [Path(settings.STATIC_ROOT)]
+    roots.extend(
+        Path(entry[1] if isinstance(entry, tuple) else entry) for entry in settings.STATICFILES_DIRS
+    )
+    return [root.resolve() for root in roots]
+
+
+class LocalStaticFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves local static files and ``data:`` URLs only.
+
+    ``/static/css/x.css`` (what ``{% static %}`` gives) is looked up like the static files
+    app does; a ``file:`` URL must point inside STATIC_ROOT or a STATICFILES_DIRS folder.
+    Anything else (http, https, ftp, other files) is refused.
+    """
+
+    def fetch(self, url, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            # Inline images (e.g. the QR code of a certificate) carry their own bytes.
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise URLFetchingError(f"Refused to fetch a non-local resource: {url}")
+        path = self._local_path(unquote(urlsplit(url).path))
+        if path is None:
+            raise URLFetchingError(f"Refused to read a file outside the static folders: {url}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+    @staticmethod
+    def _local_path(raw_path):
+        static_prefix = urlsplit(settings.STATIC_URL).path
+        if raw_path.startswith(static_prefix):
+            relative = raw_path.removeprefix(static_prefix)
+            try:
+                found = finders.find(relative)
+            except SuspiciousFileOperation:
+                return None
+            candidates = [Path(found)] if found else []
+            candidates.append(Path(settings.STATIC_ROOT) / relative)
+        else:
+            candidates = [Path(raw_path)]
+        roots = _allowed_roots()
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved.is_file() and any(resolved.is_relative_to(root) for root in roots):
+                return resolved
+        return None
+
+
+def render_pdf(*, template_name, context, title, language="fr", pdf_variant=None):
+    """Render a template to PDF bytes, with its title and language in the PDF metadata.
+
+    The template receives ``pdf_title`` and ``pdf_language`` besides ``context``, and is
+    rendered in that language. Fonts are the local DejaVu family (embedded, subset, in the
+    PDF by WeasyPrint), so the document shows the same everywhere. ``pdf_variant`` asks
+    WeasyPrint for an archival profile, e.g. ``"pdf/a-3u"`` for certificates.
+    """
+    with translation.override(language):
+        html = render_to_string(
+            template_name, {**context, "pdf_title": title, "pdf_language": language}
+        )
+    # The base URL only gives relative references a local anchor; the fetcher decides.
+    document = HTML(
+        string=html,
+        base_url=Path(settings.STATIC_ROOT).resolve().as_uri() + "/",
+        url_fetcher=LocalStaticFetcher(),
+    ).render()
+    document.metadata.title = str(title)
+    document.metadata.lang = language
+    return document.write_pdf(pdf_variant=pdf_variant)
