@@ -30,7 +30,14 @@ def application_get_for_owner(user, pk):
         .prefetch_related(
             "communes",
             "financing_lines",
-            Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "created_at")),
+            # The dossier's own documents; those sent with a message belong to the thread.
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(message__isnull=True).order_by(
+                    "kind", "created_at", "pk"
+                ),
+                to_attr="dossier_attachments",
+            ),
         )
         .filter(pk=pk)
         .first()

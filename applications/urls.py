@@ -12,6 +12,31 @@ urlpatterns = [
         applicant.ApplicationDetailView.as_view(),
         name="detail",
     ),
+    path(
+        "mon-espace/candidatures/<int:pk>/deposer/",
+        applicant.ApplicationSubmitView.as_view(),
+        name="submit",
+    ),
+    path(
+        "mon-espace/candidatures/<int:pk>/completer/",
+        applicant.ApplicationResubmitView.as_view(),
+        name="resubmit",
+    ),
+    path(
+        "mon-espace/candidatures/<int:pk>/retirer/",
+        applicant.ApplicationWithdrawView.as_view(),
+        name="withdraw",
+    ),
+    path(
+        "mon-espace/candidatures/<int:pk>/reprendre/",
+        applicant.ApplicationCarryOverView.as_view(),
+        name="carry_over",
+    ),
+    path(
+        "mon-espace/candidatures/<int:pk>/recepisse.pdf",
+        applicant.ApplicationReceiptView.as_view(),
+        name="receipt",
+    ),
     # Applicant area: the dossier d'intention editor and its documents
     path(
         "mon-espace/candidatures/nouvelle/",

@@ -1,13 +1,17 @@
-"""Forms of the label app: accounts and profile."""
+"""Forms of the label app: accounts and profile, the call page, waves."""
+
+import datetime
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from label.models import User
+from label.dates import PARIS
+from label.models import User, Wave
 
 
 class SignUpForm(forms.ModelForm):
@@ -151,3 +155,114 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
+
+
+class ExpressionOfInterestForm(forms.Form):
+    """An address to write to when the next call opens, and a few words on the project.
+
+    `website` is a honeypot: hidden from people (and from screen readers), filled by robots.
+    """
+
+    email = forms.EmailField(
+        label=_("Votre adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    message = forms.CharField(
+        label=_("Votre projet en quelques lignes (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    website = forms.CharField(
+        label=_("Laissez ce champ vide"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+class ParisDateTimeField(forms.DateTimeField):
+    """A date-time typed and shown in Paris time, whatever time zone is active.
+
+    The call's dates are Paris wall-clock dates (the deadline is « 31 mai à 23:59 » for
+    everyone), so the form neither depends on nor changes the active time zone.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.make_naive(value, PARIS)
+        return value
+
+    def to_python(self, value):
+        with timezone.override(PARIS):
+            return super().to_python(value)
+
+
+class WaveForm(forms.ModelForm):
+    """A wave as the instruction team creates and edits it; dates in Paris time.
+
+    The model's validation refuses a closing before the opening and a call period that
+    overlaps another wave's (one call open at a time).
+    """
+
+    class Meta:
+        model = Wave
+        fields = [
+            "number",
+            "year",
+            "title",
+            "opens_at",
+            "closes_at",
+            "instruction_starts_on",
+            "instruction_ends_on",
+            "ceremony_on",
+            "ceremony_place",
+            "introduction",
+            "eligibility_text",
+            "signatory_name",
+            "signatory_title",
+            "jury_may_record_decisions",
+        ]
+        field_classes = {"opens_at": ParisDateTimeField, "closes_at": ParisDateTimeField}
+        widgets = {
+            "instruction_starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "instruction_ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ceremony_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "introduction": forms.Textarea(attrs={"rows": 5}),
+            "eligibility_text": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "opens_at": _("Date et heure de Paris à partir desquelles les dossiers sont déposés."),
+            "closes_at": _(
+                "Date et heure de Paris après lesquelles aucun dossier ne peut être déposé."
+            ),
+        }
+        error_messages = {
+            "number": {"unique": _("Une vague porte déjà ce numéro.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # References (EL11-0042) are built on the number: once given, it cannot change.
+        if self.instance.pk and self.instance.applications.exclude(reference=None).exists():
+            self.fields["number"].disabled = True
+            self.fields["number"].help_text = _(
+                "Des dossiers ont déjà reçu une référence de cette vague : son numéro est figé."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("instruction_starts_on"), cleaned.get("instruction_ends_on")
+        if starts and ends and ends < starts:
+            self.add_error(
+                "instruction_ends_on",
+                _("La fin de l'instruction doit suivre son début."),
+            )
+        closes, ceremony = cleaned.get("closes_at"), cleaned.get("ceremony_on")
+        if closes and ceremony and ceremony < timezone.localtime(closes, PARIS).date():
+            self.add_error(
+                "ceremony_on",
+                _("La cérémonie doit avoir lieu après la clôture de l'appel."),
+            )
+        return cleaned

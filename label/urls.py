@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from label.views import accounts, health, pages
+from label.views.call import CallView
+from label.views.waves import WaveCreateView, WaveListView, WaveUpdateView
 
 app_name = "label"
 
@@ -42,4 +44,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # The call for applications, and the waves for the instruction team
+    path("candidater/", CallView.as_view(), name="call"),
+    path("instruction/vagues/", WaveListView.as_view(), name="wave_list"),
+    path("instruction/vagues/nouvelle/", WaveCreateView.as_view(), name="wave_create"),
+    path("instruction/vagues/<int:pk>/modifier/", WaveUpdateView.as_view(), name="wave_update"),
 ]
