@@ -1,0 +1,111 @@
+"""The page types checked by the accessibility tests (axe-core, Nu HTML checker, screenshots).
+
+To check a new page, add a `PageCase` to `PAGES`:
+
+    PageCase("appel", "/appel/")                                   # a public page
+    PageCase("mon-espace", "/mon-espace/", user="applicant")       # logged in
+    PageCase(
+        "dossier-detail",
+        lambda user: reverse("applications:detail", args=[ApplicationFactory(owner=user).pk]),
+        user="applicant",
+        screenshot=True,
+    )
+    PageCase("inscription-erreurs", "/comptes/inscription/", form={"email": "x"})
+
+`user` names a fixture of tests/conftest.py (applicant, instruction_user, reviewer,
+jury_member); a callable `path` receives that user (or None) and creates with the factories
+whatever the page needs, then returns the path. The test database is fresh for every case.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.utils.csp import build_policy
+
+
+@dataclass(frozen=True)
+class PageCase:
+    """One page type: where it is, who looks at it, what it should answer."""
+
+    name: str
+    """Test id, and file name of the screenshot in docs/screenshots/ (`<name>.png`)."""
+    path: str | Callable
+    """The path, or a callable `(user) -> path` that creates the objects the page shows."""
+    user: str | None = None
+    """Fixture name of the logged-in user; None for an anonymous visitor."""
+    status: int = 200
+    form: dict = field(default_factory=dict)
+    """Fields to fill and submit (by name) once the page is open: checks the page with errors."""
+    serve: Callable[[], HttpResponse] | None = None
+    """For a page no request can reach on purpose (the 500 page): builds the response,
+    which the browser receives for `path` instead of asking the live server."""
+    screenshot: bool = False
+
+    def prepare(self, request):
+        """Create the user and the page's objects; return (user, path)."""
+        user = request.getfixturevalue(self.user) if self.user else None
+        path = self.path(user) if callable(self.path) else self.path
+        return user, path
+
+
+def _server_error_response():
+    """The 500 page as the handler renders it, with the portal's security policy."""
+    from label.views.pages import server_error
+
+    response = server_error(RequestFactory().get("/"))
+    response.headers["Content-Security-Policy"] = build_policy(settings.SECURE_CSP)
+    return response
+
+
+def _lockout_response():
+    """The page django-axes shows after too many failed logins."""
+    from django.shortcuts import render
+
+    response = render(RequestFactory().get("/"), settings.AXES_LOCKOUT_TEMPLATE, status=429)
+    response.headers["Content-Security-Policy"] = build_policy(settings.SECURE_CSP)
+    return response
+
+
+WRONG_LOGIN = {"username": "personne-inconnue@example.org", "password": "pas-le-bon-mot"}
+BAD_SIGN_UP = {
+    "full_name": "",
+    "email": "pas-une-adresse",
+    "password1": "court",
+    "password2": "different",
+}
+
+PAGES = [
+    # Public pages
+    PageCase("accueil", "/", screenshot=True),
+    PageCase("accessibilite", "/accessibilite/", screenshot=True),
+    PageCase("mentions-legales", "/mentions-legales/"),
+    PageCase("donnees-personnelles", "/donnees-personnelles/"),
+    # Accounts
+    PageCase("connexion", "/comptes/connexion/", screenshot=True),
+    PageCase("connexion-erreur", "/comptes/connexion/", form=WRONG_LOGIN),
+    PageCase(
+        "connexion-bloquee", "/comptes/connexion/bloquee/", status=429, serve=_lockout_response
+    ),
+    PageCase("inscription", "/comptes/inscription/", screenshot=True),
+    PageCase("inscription-erreurs", "/comptes/inscription/", form=BAD_SIGN_UP, screenshot=True),
+    PageCase("inscription-envoyee", "/comptes/inscription/envoyee/"),
+    PageCase("confirmation-invalide", "/comptes/confirmer/MQ/lien-perime/", status=400),
+    PageCase("reinitialiser", "/comptes/reinitialiser/"),
+    PageCase("reinitialiser-envoye", "/comptes/reinitialiser/envoye/"),
+    PageCase("reinitialiser-lien-invalide", "/comptes/reinitialiser/MQ/lien-perime/"),
+    PageCase("profil", "/comptes/profil/", user="applicant", screenshot=True),
+    PageCase("mot-de-passe", "/comptes/mot-de-passe/", user="applicant"),
+    # Areas by role
+    PageCase("accueil-connecte", "/", user="instruction_user"),
+    PageCase("mon-espace", "/mon-espace/", user="applicant"),
+    PageCase("instruction", "/instruction/", user="instruction_user"),
+    PageCase("evaluations", "/evaluations/", user="reviewer"),
+    PageCase("jury", "/jury/", user="jury_member"),
+    # Errors
+    PageCase("acces-refuse", "/instruction/", user="applicant", status=403),
+    PageCase("page-introuvable", "/page-qui-n-existe-pas/", status=404),
+    PageCase("erreur-serveur", "/erreur-serveur/", status=500, serve=_server_error_response),
+]

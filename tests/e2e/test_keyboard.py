@@ -1,0 +1,178 @@
+"""Keyboard use: skip link, visible focus, forms completed with the keyboard alone."""
+
+import pytest
+
+from label.models import OutboxMail, User
+from tests.conftest import DEMO_PASSWORD
+
+# What a keyboard user sees of the element that has the focus.
+_FOCUSED = """
+() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  const box = element.getBoundingClientRect();
+  return {
+    index: Array.prototype.indexOf.call(document.querySelectorAll("*"), element),
+    tag: element.tagName.toLowerCase(),
+    id: element.id,
+    name: element.getAttribute("name"),
+    href: element.getAttribute("href"),
+    text: (element.innerText || element.value || "").trim(),
+    inMain: element.closest("main") !== null,
+    outlineStyle: style.outlineStyle,
+    outlineWidth: parseFloat(style.outlineWidth),
+    visible: box.width > 1 && box.height > 1,
+  };
+}
+"""
+
+
+def focused(page):
+    return page.evaluate(_FOCUSED)
+
+
+def assert_focus_visible(element):
+    """The focused control is drawn on screen with a solid outline of at least 2 px."""
+    assert element["visible"], element
+    assert element["outlineStyle"] not in {"none", "hidden"}, element
+    assert element["outlineWidth"] >= 2, element
+
+
+def tab_to(page, name, limit=40):
+    """Press Tab until the field `name` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page)["name"] == name:
+            return
+    raise AssertionError(f"No Tab stop reached the field {name!r} in {limit} presses")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page):
+    page.goto("/")
+
+    page.keyboard.press("Tab")
+    skip_link = focused(page)
+    page.keyboard.press("Enter")
+    target = focused(page)
+    page.keyboard.press("Tab")
+    after = focused(page)
+
+    assert skip_link["href"] == "#contenu"
+    assert skip_link["text"] == "Aller au contenu"
+    assert_focus_visible(skip_link)
+    assert (target["tag"], target["id"]) == ("main", "contenu")
+    assert after["inMain"], "the next Tab stop after the skip link is not in the content"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_focus_is_visible_on_every_tab_stop_of_login_page(page):
+    page.goto("/comptes/connexion/")
+
+    # Tab round the whole page once: the walk starts in the autofocused field and ends when
+    # a control comes back; the document itself (between last and first) is no stop.
+    stops, seen = [], set()
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if element["index"] in seen:
+            break
+        if element["tag"] != "body":
+            seen.add(element["index"])
+            stops.append(element)
+
+    assert {"a", "button", "input", "select"} <= {stop["tag"] for stop in stops}
+    assert {"username", "password", "language"} <= {stop["name"] for stop in stops}
+    assert "#contenu" in {stop["href"] for stop in stops}
+    for stop in stops:
+        assert_focus_visible(stop)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_with_keyboard_alone_creates_account(page):
+    page.goto("/comptes/inscription/")
+
+    tab_to(page, "full_name")
+    assert_focus_visible(focused(page))
+    page.keyboard.type("Camille Lefebvre")
+    for name, value in [
+        ("email", "camille.lefebvre@example.org"),
+        ("organisation", "Association Les Jardins de Loos"),
+        ("phone", "03 21 00 00 00"),
+        ("password1", "un-mot-de-passe-solide-2026"),
+        ("password2", "un-mot-de-passe-solide-2026"),
+    ]:
+        page.keyboard.press("Tab")
+        element = focused(page)
+        assert element["name"] == name
+        assert_focus_visible(element)
+        page.keyboard.type(value)
+    page.keyboard.press("Shift+Tab")
+    back = focused(page)["name"]
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert back == "password1"
+    assert page.locator("h1").inner_text() == "Confirmez votre adresse e-mail"
+    user = User.objects.get(email="camille.lefebvre@example.org")
+    assert (user.full_name, user.organisation, user.is_active) == (
+        "Camille Lefebvre",
+        "Association Les Jardins de Loos",
+        False,
+    )
+    assert user.check_password("un-mot-de-passe-solide-2026")
+    assert OutboxMail.objects.filter(to=user.email, template="account_confirm").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_error_summary_takes_focus_and_its_links_lead_to_fields(page):
+    page.goto("/comptes/inscription/")
+    tab_to(page, "email")
+    page.keyboard.type("pas-une-adresse")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    on_arrival = focused(page)
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if focused(page)["href"] == "#id_email":
+            break
+    page.keyboard.press("Enter")
+    field = focused(page)
+
+    assert on_arrival["id"] == "resume-erreurs"
+    assert field["name"] == "email"
+    assert_focus_visible(field)
+    assert not User.objects.filter(email="pas-une-adresse").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_login_focuses_error_summary_not_the_autofocus_field(page, applicant):
+    page.goto("/comptes/connexion/")
+    page.keyboard.type(applicant.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type("pas-le-bon-mot-de-passe")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert focused(page)["id"] == "resume-erreurs"
+    assert page.url.endswith("/comptes/connexion/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_login_form_with_keyboard_opens_profile(page, applicant):
+    page.goto("/comptes/connexion/")
+
+    start = focused(page)["name"]
+    page.keyboard.type(applicant.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert start == "username", "the e-mail field does not have the focus on arrival"
+    assert page.url.endswith("/comptes/profil/")
+    assert page.locator("h1").inner_text() == "Mon profil"
+    applicant.refresh_from_db()
+    assert applicant.last_login is not None
