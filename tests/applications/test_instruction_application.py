@@ -5,10 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from applications import workflow
+from applications import services, workflow
 from applications.enums import ApplicationState as S
 from applications.enums import Transition
 from applications.models import Application, ApplicationEvent, Message, StaffNote
@@ -454,8 +457,6 @@ def test_empty_private_note_is_refused(staff_client, submitted):
 
 @pytest.fixture
 def client_factory():
-    from django.test import Client
-
     return Client
 
 
@@ -467,3 +468,35 @@ def test_unknown_application_is_404_for_staff(staff_client, open_wave):
     )
 
     assert response.status_code == 404
+
+
+def _page_queries(client, application):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(detail_url(application))
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_staff_page_queries_do_not_grow_with_the_thread_and_the_timeline(
+    staff_client, submitted, instruction_user
+):
+    def add_activity():
+        services.message_post(application=submitted, author=instruction_user, body="Question")
+        services.message_post(application=submitted, author=submitted.owner, body="Réponse")
+        services.staff_note_create(application=submitted, author=instruction_user, body="Note")
+        ApplicationEvent.objects.create(
+            application=submitted,
+            transition=Transition.SUBMIT,
+            to_state=S.SUBMITTED,
+            actor=UserFactory(),
+            internal_note="Suivi",
+        )
+
+    add_activity()
+    staff_client.get(detail_url(submitted))  # warm the session and permission caches
+    few = _page_queries(staff_client, submitted)
+    for _ in range(8):
+        add_activity()
+    many = _page_queries(staff_client, submitted)
+
+    assert many == few
