@@ -17,6 +17,22 @@ def _missing_service(message):
     pytest.skip(message)
 
 
+def _is_postgres_url(url):
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Skip (or fail) before any fixture runs, so a skipped transactional test does not
+    flush the test database for nothing."""
+    if item.get_closest_marker("integration") and not os.environ.get("REDIS_URL"):
+        _missing_service("REDIS_URL is not set: this test needs a Redis server.")
+    if item.get_closest_marker("postgres") and not _is_postgres_url(
+        os.environ.get("DATABASE_URL", "")
+    ):
+        _missing_service("DATABASE_URL does not name a PostgreSQL server.")
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     """REDIS_URL, checked to answer; skips (or fails under REQUIRE_SERVICES=1) without it."""
@@ -40,7 +56,7 @@ def redis_url():
 def postgres_url():
     """DATABASE_URL when it names PostgreSQL; skips (or fails under REQUIRE_SERVICES=1)."""
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
+    if not _is_postgres_url(url):
         _missing_service("DATABASE_URL does not name a PostgreSQL server.")
     return url
 

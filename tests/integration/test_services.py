@@ -8,9 +8,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.urls import reverse
 
-pytestmark = pytest.mark.integration
 
-
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_health_reports_database_and_redis_ok(client, settings, redis_url):
     settings.REDIS_URL = redis_url
@@ -26,6 +25,7 @@ def test_health_reports_database_and_redis_ok(client, settings, redis_url):
     }
 
 
+@pytest.mark.integration
 def test_cache_is_redis_and_round_trips(redis_url):
     assert isinstance(caches["default"], RedisCache)
     key = f"integration-{uuid.uuid4().hex}"
