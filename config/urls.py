@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from label.api import api
+
 urlpatterns = [
     path("", include("label.urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("gestion/", admin.site.urls),
+    path("api/", api.urls),
 ]
 
 handler403 = "label.views.pages.permission_denied"

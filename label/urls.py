@@ -1,7 +1,10 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from label.views import accounts, health, pages
+from label.feeds import LatestProjectsFeed
+from label.sitemaps import SITEMAPS
+from label.views import accounts, catalogue, health, opendata, pages
 from label.views.call import CallView
 from label.views.waves import WaveCreateView, WaveListView, WaveUpdateView
 
@@ -13,6 +16,21 @@ urlpatterns = [
     path("mentions-legales/", pages.LegalNoticeView.as_view(), name="legal_notice"),
     path("donnees-personnelles/", pages.PrivacyView.as_view(), name="privacy"),
     path("sante/", health.health, name="health"),
+    # Public catalogue; "statistiques/" comes before "<slug>/", which would swallow it.
+    path("projets/", catalogue.catalogue_list, name="catalogue_list"),
+    path("projets/statistiques/", catalogue.catalogue_stats_page, name="catalogue_stats"),
+    path("projets/<slug:slug>/", catalogue.catalogue_detail, name="catalogue_detail"),
+    path(
+        "projets/<slug:slug>/image/<str:variant>.jpg",
+        catalogue.catalogue_image,
+        name="catalogue_image",
+    ),
+    path("donnees/", opendata.opendata_page, name="opendata"),
+    path("donnees/projets.csv", opendata.opendata_csv, name="opendata_csv"),
+    path("donnees/projets.json", opendata.opendata_json, name="opendata_json"),
+    path("flux/projets.atom", LatestProjectsFeed(), name="catalogue_feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", opendata.robots_txt, name="robots_txt"),
     path("comptes/inscription/", accounts.SignUpView.as_view(), name="signup"),
     path("comptes/inscription/envoyee/", accounts.SignUpDoneView.as_view(), name="signup_done"),
     path(

@@ -42,6 +42,8 @@ MARKDOWN_TAGS = {
 MARKDOWN_ATTRIBUTES = {"a": {"href", "title"}}
 MARKDOWN_URL_SCHEMES = {"http", "https", "mailto"}
 _HEADING = re.compile(r"<(/?)h[1-6]>")
+# French ligatures that Unicode decomposition leaves alone: « œuvre » is searched as "oeuvre".
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 
 def search_normalise(text):
@@ -50,7 +52,7 @@ def search_normalise(text):
     Done in Python rather than in SQL because SQLite has no unaccent(): the same function
     fills the search column and normalises the query, on every database.
     """
-    decomposed = unicodedata.normalize("NFKD", str(text or "").casefold())
+    decomposed = unicodedata.normalize("NFKD", str(text or "").casefold().translate(_LIGATURES))
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     # Apostrophes and dashes of every typography become spaces, so "d'Orient" finds "orient".
     return " ".join(re.sub(r"[^\w]+", " ", stripped).split())

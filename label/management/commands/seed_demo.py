@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from label import services
+from label.catalogue import CATALOGUE_CSV, catalogue_import
 from label.enums import Role
 from label.models import Commune, User, Wave
 from label.territory import communes_load
@@ -64,6 +65,10 @@ class Command(BaseCommand):
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
         self._ensure_open_wave()
+        # The bundled history of labelled projects; re-importing updates, never duplicates.
+        report = catalogue_import(source=CATALOGUE_CSV)
+        if not report.ok:
+            raise CommandError("; ".join(str(problem) for problem in report.errors))
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready: "
