@@ -371,10 +371,15 @@ class BudgetForm(SectionForm):
 
     def __init__(self, data=None, *args, instance=None, **kwargs):
         super().__init__(data, *args, instance=instance, **kwargs)
-        initial = [
-            {"source": line.source, "amount": line.amount, "secured": line.secured}
-            for line in instance.financing_lines.all()
-        ]
+        # The saved lines only fill the page. A submitted plan is taken as it is: compared
+        # with lines saved since the page was shown (by the autosave), unchanged rows would
+        # count as empty and be dropped.
+        initial = None
+        if data is None:
+            initial = [
+                {"source": line.source, "amount": line.amount, "secured": line.secured}
+                for line in instance.financing_lines.all()
+            ]
         self.financing = FinancingFormSet(data, initial=initial, prefix=FINANCING_PREFIX)
 
     def is_valid(self):

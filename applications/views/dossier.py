@@ -30,6 +30,7 @@ from applications.forms import (
     ProjectForm,
 )
 from applications.models import Application, Attachment
+from applications.models.application import search_normalise
 from applications.uploads import ACCEPTED_FORMATS_LABEL
 from applications.workflow import application_create
 from label.enums import Epci
@@ -172,7 +173,9 @@ def _commune_groups(form):
     """The communes of the territory by agglomeration, with their checked state."""
     selected = form.selected_commune_ids()
     groups = {code: [] for code in Epci.values}
-    for commune in form.fields["communes"].queryset:
+    # Sorted in Python: databases put « Bénifontaine » after « Bully-les-Mines ».
+    communes = sorted(form.fields["communes"].queryset, key=lambda c: search_normalise(c.name))
+    for commune in communes:
         groups.setdefault(commune.epci, []).append((commune, str(commune.pk) in selected))
     return [
         {"code": code, "label": Epci(code).label, "communes": communes}

@@ -187,3 +187,29 @@ def test_autosave_is_not_offered_for_documents_consent_or_unknown_sections(
 
 def test_autosave_refuses_get(client_in, draft):
     assert client_in.get(autosave_url(draft, "porteur")).status_code == 405
+
+
+def test_full_save_after_an_autosave_keeps_every_line(client_in, draft):
+    """The page was shown with no line; the autosave saved two; the final save sends them."""
+    data = {
+        "total_cost": "10 000",
+        "financement-TOTAL_FORMS": "4",
+        "financement-INITIAL_FORMS": "0",
+        "financement-MIN_NUM_FORMS": "0",
+        "financement-MAX_NUM_FORMS": "30",
+        "financement-0-source": "Région",
+        "financement-0-amount": "6 000,50",
+        "financement-3-source": "Ville",
+        "financement-3-amount": "3 999,50",
+    }
+    client_in.post(autosave_url(draft, "budget"), data)
+
+    client_in.post(
+        reverse("applications:dossier", kwargs={"pk": draft.pk, "section": "budget"}),
+        {**data, "action": "continue"},
+    )
+
+    assert list(draft.financing_lines.values_list("source", "amount")) == [
+        ("Région", Decimal("6000.50")),
+        ("Ville", Decimal("3999.50")),
+    ]
