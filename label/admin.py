@@ -16,7 +16,7 @@ from label.catalogue import (
     catalogue_import,
 )
 from label.enums import Agglomeration, Theme
-from label.models import Commune, OutboxMail, User
+from label.models import Commune, Criterion, OutboxMail, User
 from label.models.catalogue import CatalogueEntry
 
 
@@ -75,6 +75,26 @@ class OutboxMailAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    """The criteria grids, read-only here: staff edit them in the instruction area, which
+    locks a grid once the first review of its wave is submitted."""
+
+    list_display = ["code", "label", "wave", "group", "weight", "scale_max", "required"]
+    list_filter = ["wave", "group", "required", "counts_in_ranking"]
+    search_fields = ["code", "label"]
+    ordering = ["wave", "position", "code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class CatalogueEntryAdminForm(forms.ModelForm):

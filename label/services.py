@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from label.enums import OutboxStatus, Role
-from label.models import OutboxMail, User, Wave
+from label.models import Criterion, OutboxMail, User, Wave
+from label.models.criteria import default_grid_create
 
 logger = logging.getLogger(__name__)
 
@@ -205,8 +206,12 @@ def wave_initial_from_previous(previous):
 
 @transaction.atomic
 def wave_create(*, data, copy_from=None):
-    """Create a wave from validated data (it is validated again: one open call at a time)."""
+    """Create a wave from validated data (it is validated again: one open call at a time).
+
+    The new wave gets the default criteria grid of DESIGN.md §2, which staff may then edit.
+    """
     wave = Wave(**data)
     wave.full_clean()
     wave.save()
+    default_grid_create(Criterion, wave)
     return wave

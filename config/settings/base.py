@@ -266,6 +266,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.remind_draft_owners",
         "schedule": 3600.0,
     },
+    # Reviewers with a review pending: 3 days before the due date and on it, once each.
+    "remind-reviewers": {
+        "task": "reviews.remind_reviewers",
+        "schedule": 3600.0,
+    },
 }
 
 CACHES = {

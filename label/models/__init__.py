@@ -1,6 +1,7 @@
 """Models shared by the whole portal: accounts, territory, waves, mail outbox."""
 
 from label.models.catalogue import CatalogueEntry, CatalogueEntryTheme
+from label.models.criteria import Criterion, CriterionGroup
 from label.models.outbox import OutboxMail
 from label.models.territory import Commune
 from label.models.users import User
@@ -10,6 +11,8 @@ __all__ = [
     "CatalogueEntry",
     "CatalogueEntryTheme",
     "Commune",
+    "Criterion",
+    "CriterionGroup",
     "OutboxMail",
     "User",
     "Wave",
