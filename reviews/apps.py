@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Évaluations et jury")
+
+    def ready(self):
+        from reviews.exports import register_score_export_columns
+
+        register_score_export_columns()

@@ -2,6 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -10,7 +11,8 @@ from django.utils import timezone
 from label import services
 from label.catalogue import CATALOGUE_CSV, catalogue_import
 from label.enums import Role
-from label.models import Commune, User, Wave
+from label.models import Commune, Criterion, User, Wave
+from label.models.criteria import default_grid_create
 from label.territory import communes_load
 
 DEMO_PASSWORD = "demo-euralens"  # noqa: S105 -- published demo password, local use only
@@ -65,6 +67,7 @@ class Command(BaseCommand):
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
         self._ensure_open_wave()
+        self._ensure_review_setup(Wave.objects.get(number=11))
         # The bundled history of labelled projects; re-importing updates, never duplicates.
         report = catalogue_import(source=CATALOGUE_CSV)
         if not report.ok:
@@ -76,6 +79,16 @@ class Command(BaseCommand):
                 + f" (password: {DEMO_PASSWORD})."
             )
         )
+
+    def _ensure_review_setup(self, wave):
+        """The wave's default grid, and the demo reviewer on its Cercle de qualité."""
+        default_grid_create(Criterion, wave)
+        # Looked up by name: the label app does not import the reviews app, which builds on it.
+        committee_model = django_apps.get_model("reviews", "Committee")
+        committee, _created = committee_model.objects.get_or_create(
+            wave=wave, name="Cercle de qualité", defaults={"kind": "quality"}
+        )
+        committee.members.add(User.objects.get(email="expert@example.org"))
 
     def _ensure_open_wave(self):
         """The 11th wave, open from two weeks ago until three months from now (Paris time)."""

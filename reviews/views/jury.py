@@ -1,12 +1,7 @@
-"""Pages of the reviewer area (/evaluations/) and of the jury area (/jury/)."""
+"""The jury area (/jury/)."""
 
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
-
-
-class ReviewerHomeView(PermissionRequiredMixin, TemplateView):
-    permission_required = "label.access_review_area"
-    template_name = "reviews/reviewer_home.html"
 
 
 class JuryHomeView(PermissionRequiredMixin, TemplateView):
