@@ -126,6 +126,16 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+
+
+def axes_username(request, credentials):
+    """The login as axes counts it: trimmed and lower-cased, as the e-mail logins are, so
+    that writing an address in other cases does not buy more attempts."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    return (source.get(AXES_USERNAME_FORM_FIELD) or "").strip().lower()
+
+
+AXES_USERNAME_CALLABLE = axes_username
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

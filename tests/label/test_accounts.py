@@ -376,6 +376,19 @@ def test_five_failed_logins_lock_with_french_page(client, applicant):
     assert SESSION_KEY not in client.session
 
 
+def test_varying_the_case_of_the_address_does_not_buy_more_attempts(client, applicant):
+    email = applicant.email
+    variants = [email.upper(), email.capitalize(), email.title(), email[:4].upper() + email[4:]]
+    variants.append(email)
+    assert len(set(variants)) == settings.AXES_FAILURE_LIMIT
+
+    responses = [_fail_login(client, variant, 1)[0] for variant in variants]
+
+    assert responses[-1].status_code == 429
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.username, attempt.failures_since_start) == (email, settings.AXES_FAILURE_LIMIT)
+
+
 def test_lockout_is_per_account_and_address(client, applicant):
     _fail_login(client, applicant.email, settings.AXES_FAILURE_LIMIT)
 
