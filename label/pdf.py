@@ -9,6 +9,7 @@ outside the static folders.
 
 import mimetypes
 import ssl
+import threading
 import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,6 +20,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 
@@ -94,20 +96,35 @@ def render_pdf(*, template_name, context, title, language="fr", pdf_variant=None
         html = render_to_string(
             template_name, {**context, "pdf_title": title, "pdf_language": language}
         )
-    # The base URL only gives relative references a local anchor; the fetcher decides.
-    document = HTML(
-        string=html,
-        base_url=Path(settings.STATIC_ROOT).resolve().as_uri() + "/",
-        url_fetcher=LocalStaticFetcher(),
-    ).render()
-    document.metadata.title = str(title)
-    document.metadata.lang = language
-    if pdf_variant is None:
-        return document.write_pdf()
     # WeasyPrint 70 opens its sRGB profile for the PDF/A output intent and never closes it:
     # the ResourceWarning it leaves is theirs, and would fail the test suite (warnings are
-    # errors there). The file is released inside write_pdf, so ignoring the warning for
-    # that call is enough.
+    # errors there). The file is released within these calls, so ignoring it here is enough.
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
+        if pdf_variant:
+            warnings.simplefilter("ignore", ResourceWarning)
+        # The base URL only gives relative references a local anchor; the fetcher decides.
+        document = HTML(
+            string=html,
+            base_url=Path(settings.STATIC_ROOT).resolve().as_uri() + "/",
+            url_fetcher=LocalStaticFetcher(),
+        ).render(font_config=_font_config(), pdf_variant=pdf_variant)
+        document.metadata.title = str(title)
+        document.metadata.lang = language
         return document.write_pdf(pdf_variant=pdf_variant)
+
+
+_thread_fonts = threading.local()
+
+
+def _font_config():
+    """The WeasyPrint font configuration of this thread, reused by every document.
+
+    A new one loads the fonts again through fontconfig and Pango at every document (about
+    a sixth of a certificate's rendering time). Pango's objects must not be shared between
+    threads, hence one per thread. The templates declare no @font-face, so nothing of one
+    document stays in it for the next.
+    """
+    config = getattr(_thread_fonts, "config", None)
+    if config is None:
+        config = _thread_fonts.config = FontConfiguration()
+    return config
