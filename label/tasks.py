@@ -1,8 +1,9 @@
 """Celery tasks of the label app: thin wrappers that take ids and call one service."""
 
 from celery import shared_task
+from django.conf import settings
 
-from label import services
+from label import certificates, services
 
 
 @shared_task(name="label.send_outbox_mail", ignore_result=True)
@@ -15,3 +16,24 @@ def task_send_outbox_mail(mail_id):
 def task_sweep_outbox():
     """Send every outbox mail that is due."""
     return services.outbox_sweep()
+
+
+@shared_task(
+    name="label.render_certificate",
+    ignore_result=True,
+    autoretry_for=certificates.TRANSIENT_ERRORS,
+    # 30 s, 1 min, 2 min, 4 min (with jitter): time for the database or storage to come back.
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=settings.CERTIFICATE_MAX_ATTEMPTS - 1,
+)
+def task_render_certificate(certificate_id):
+    """Render one certificate version (idempotent: a rendered version is left alone)."""
+    certificates.certificate_render(certificate_id=certificate_id)
+
+
+@shared_task(name="label.sweep_certificates", ignore_result=True)
+def task_sweep_certificates():
+    """Queue again the certificates still pending a while after their issue."""
+    return certificates.certificate_sweep()

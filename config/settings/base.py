@@ -244,6 +244,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # How many times the outbox tries one mail before it gives up and keeps the error.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+# Certificates (label/certificates.py): tries before a rendering is given up, and how many
+# seconds a certificate may stay pending before the sweep queues it again (broker was down).
+CERTIFICATE_MAX_ATTEMPTS = int(os.environ.get("CERTIFICATE_MAX_ATTEMPTS", "5"))
+CERTIFICATE_SWEEP_AFTER = int(os.environ.get("CERTIFICATE_SWEEP_AFTER", "300"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -270,6 +274,11 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "label.sweep_outbox",
         "schedule": 60.0,
+    },
+    # Certificates still pending after CERTIFICATE_SWEEP_AFTER are queued again.
+    "certificate-sweep": {
+        "task": "label.sweep_certificates",
+        "schedule": 300.0,
     },
     # Reminders go out 7 days and 1 day before a wave closes; hourly is precise enough.
     "remind-draft-owners": {
