@@ -4,7 +4,7 @@ from django.urls import path
 
 from label.feeds import LatestProjectsFeed
 from label.sitemaps import SITEMAPS
-from label.views import accounts, catalogue, health, opendata, pages
+from label.views import accounts, catalogue, certificates, health, opendata, pages, verification
 from label.views.call import CallView
 from label.views.waves import WaveCreateView, WaveListView, WaveUpdateView
 
@@ -67,4 +67,26 @@ urlpatterns = [
     path("instruction/vagues/", WaveListView.as_view(), name="wave_list"),
     path("instruction/vagues/nouvelle/", WaveCreateView.as_view(), name="wave_create"),
     path("instruction/vagues/<int:pk>/modifier/", WaveUpdateView.as_view(), name="wave_update"),
+    # Certificates: public verification (QR code), downloads, staff history and re-issue
+    path("verifier/<slug:token>/", verification.certificate_verify, name="certificate_verify"),
+    path(
+        "certificats/<int:pk>/telecharger/",
+        certificates.CertificateDownloadView.as_view(),
+        name="certificate_download",
+    ),
+    path(
+        "instruction/vagues/<int:wave_pk>/certificats.zip",
+        certificates.WaveCertificatesArchiveView.as_view(),
+        name="wave_certificates_zip",
+    ),
+    path(
+        "instruction/certificats/<int:application_pk>/",
+        certificates.CertificateHistoryView.as_view(),
+        name="certificate_history",
+    ),
+    path(
+        "instruction/certificats/<int:application_pk>/reemettre/",
+        certificates.CertificateReissueView.as_view(),
+        name="certificate_reissue",
+    ),
 ]
