@@ -65,7 +65,7 @@ def test_confirmation_page_of_an_incomplete_dossier_lists_what_is_missing_withou
     assert response.context["can_submit"] is False
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_submit_files_the_dossier_and_mails_a_confirmation(client, applicant):
     application = ApplicationFactory(complete=True, owner=applicant)
 
