@@ -275,7 +275,9 @@ def assignment_create(*, application, reviewer, due_on, by, committee=None):
     """
     _check("reviews.manage_reviews", by)
     application = (
-        Application.objects.select_for_update().select_related("wave").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("wave")
+        .get(pk=application.pk)
     )
     if application.state != ApplicationState.IN_REVIEW:
         raise ValidationError(
@@ -385,7 +387,9 @@ def assignment_auto(*, wave, by, per_application, cap, due_on, committee=None):
 def assignment_accept(*, assignment, by):
     """The reviewer accepts confidentiality and declares no conflict: the file opens to them."""
     assignment = (
-        Assignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .get(pk=assignment.pk)
     )
     _check("reviews.accept_assignment", by, assignment)
     assignment.confidentiality_accepted_at = timezone.now()
@@ -403,7 +407,7 @@ def assignment_declare_conflict(*, assignment, by, reason):
     """
     reason = _require_text(reason, _("Indiquez la nature du conflit d'intérêts."))
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("application", "application__wave", "reviewer", "assigned_by")
         .get(pk=assignment.pk)
     )

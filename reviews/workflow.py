@@ -26,7 +26,7 @@ LOCKED_MESSAGE = gettext_lazy(
 
 def _lock_assignment(assignment):
     return (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("application", "application__wave", "reviewer")
         .get(pk=assignment.pk)
     )
@@ -195,7 +195,7 @@ def review_reopen(*, review, by, reason):
     if not reason:
         raise ValidationError(_("Le motif de la réouverture est obligatoire."))
     review = (
-        Review.objects.select_for_update()
+        Review.objects.select_for_update(of=("self",))
         .select_related(
             "assignment",
             "assignment__application",
