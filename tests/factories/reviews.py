@@ -18,6 +18,7 @@ from tests.factories.applications import ApplicationFactory
 from tests.factories.label import UserFactory, WaveFactory
 
 _references = itertools.count(1)
+_people = itertools.count(1)
 
 
 def grid_for(wave):
@@ -127,8 +128,8 @@ def build_reviewed_wave(wave, *, applications, reviews_per_application, reviewer
     owner = UserFactory()
     reviewer_count = reviewers or max(reviews_per_application * 2, 1)
     people = User.objects.bulk_create(
-        User(email=f"evaluateur-{wave.pk}-{n}@example.org", full_name=f"Évaluateur {n}")
-        for n in range(reviewer_count)
+        User(email=f"evaluateur-{n}@example.org", full_name=f"Évaluateur {n}")
+        for n in (next(_people) for _ in range(reviewer_count))
     )
     Group.objects.get_or_create(name=Role.REVIEWER)[0].user_set.add(*people)
     start = Application.objects.filter(wave=wave).count()

@@ -160,3 +160,41 @@ def test_ranking_is_plain_data(wave):
     ranking = ranking_for_wave(wave)
 
     json.dumps(dataclasses.asdict(ranking))  # nothing lazy, no model instance
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("files", [3, 50])
+def test_assignment_board_query_count_does_not_grow(client, instruction_user, wave, files):
+    from reviews.models import Assignment, Committee
+
+    login(client, instruction_user)
+    url = reverse("reviews:assignments", kwargs={"wave_pk": wave.pk})
+    build_reviewed_wave(wave, applications=1, reviews_per_application=5)
+    committee = Committee.objects.create(wave=wave, kind="quality", name="Cercle")
+    committee.members.set({a.reviewer for a in Assignment.objects.all()})
+    baseline = _queries(client, url)
+    build_reviewed_wave(wave, applications=files, reviews_per_application=5)
+    committee.members.set({a.reviewer for a in Assignment.objects.all()})
+
+    assert _queries(client, url) == baseline
+
+
+@pytest.mark.parametrize("files", [3, 50])
+def test_reviewer_home_query_count_does_not_grow(client, wave, files):
+    from reviews.models import Assignment
+
+    build_reviewed_wave(wave, applications=1, reviews_per_application=1, reviewers=1)
+    reviewer = Assignment.objects.get().reviewer
+    login(client, reviewer)
+    url = reverse("reviews:reviewer_home")
+    baseline = _queries(client, url)
+    files_of = build_reviewed_wave(wave, applications=files, reviews_per_application=1, reviewers=1)
+    Assignment.objects.filter(application__in=files_of).update(reviewer=reviewer)
+
+    assert _queries(client, url) == baseline
