@@ -25,6 +25,26 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _territory(request):
+    """The 150 communes, which a data migration loads, are there for every database test.
+
+    A `transaction=True` test flushes every table when it ends, communes included; the next
+    database test reloads them here instead of depending on the order of the tests.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    from label.models import Commune
+    from label.territory import communes_load
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if Commune.objects.count() < 150:
+            communes_load(Commune)
+
+
 @pytest.fixture
 def roles(db):
     return role_groups_ensure()
