@@ -427,6 +427,7 @@ def ranking_for_wave(wave, *, sort="normalised"):
     for (application_id,) in (
         Assignment.objects.active()
         .filter(application__wave_id=wave_id)
+        .order_by()
         .values_list("application_id")
     ):
         assigned[application_id] += 1
@@ -444,9 +445,15 @@ def ranking_for_wave(wave, *, sort="normalised"):
         "criterion_id",
         "value",
     )
-    for review_id, application_id, reviewer_id, criterion_id, value in scores:
+    # No ORDER BY: Score's default ordering would join the criteria and sort every row.
+    sums = defaultdict(float)  # (application pk, criterion pk) → sum of scores
+    counts = defaultdict(int)
+    for review_id, application_id, reviewer_id, criterion_id, value in scores.order_by():
         values[review_id][criterion_id] = value
         review_owner[review_id] = (application_id, reviewer_id)
+        if value is not None:
+            sums[application_id, criterion_id] += value
+            counts[application_id, criterion_id] += 1
 
     totals = {review_id: scoring.review_total(values[review_id], specs) for review_id in values}
     normalised = scoring.normalised_totals(
@@ -458,13 +465,13 @@ def ranking_for_wave(wave, *, sort="normalised"):
 
     all_totals = [total for total in totals.values() if total is not None]
     wave_summary = scoring.summarise(all_totals)
-    state_labels = dict(ApplicationState.choices)
+    state_labels = {value: str(label) for value, label in ApplicationState.choices}
     rows = []
     for application in applications:
         review_ids = sorted(per_application.get(application["id"], []))
         summary = scoring.summarise(totals[review_id] for review_id in review_ids)
         criterion_means = tuple(
-            scoring.mean_or_none(values[review_id].get(c["id"]) for review_id in review_ids)
+            sums[key] / counts[key] if counts.get(key := (application["id"], c["id"])) else None
             for c in criteria
         )
         rows.append(
@@ -474,7 +481,7 @@ def ranking_for_wave(wave, *, sort="normalised"):
                 title=application["title"],
                 holder_name=application["holder_name"],
                 state=application["state"],
-                state_label=str(state_labels.get(application["state"], application["state"])),
+                state_label=state_labels.get(application["state"], application["state"]),
                 assigned=assigned.get(application["id"], 0),
                 reviews=summary.count,
                 mean=summary.mean,

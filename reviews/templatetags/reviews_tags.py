@@ -1,6 +1,8 @@
 """Template tags of the reviews app: data for the panels other apps' pages include."""
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from reviews import selectors
@@ -61,3 +63,21 @@ def score_or_dash(value, digits=1):
     if value is None:
         return "—"
     return f"{value:.{int(digits)}f}".replace(".", ",")
+
+
+@register.filter
+def score_cells(values):
+    """Table cells of right-aligned scores, in one go: the ranking has hundreds of rows."""
+    return format_html_join(
+        "", '<td class="text-end">{}</td>', ((score_or_dash(v),) for v in values)
+    )
+
+
+_PLACEHOLDER = 987654321
+
+
+@register.simple_tag
+def staff_file_url_prefix():
+    """The staff page of a file, split around its pk, to build hundreds of links cheaply."""
+    url = reverse("applications:instruction_detail", kwargs={"pk": _PLACEHOLDER})
+    return url.split(str(_PLACEHOLDER))

@@ -1,0 +1,167 @@
+"""Benchmark of the staff ranking page on a wave of 500 files × 5 submitted reviews.
+
+Prints the median server time of the ranking page (/instruction/vagues/<pk>/classement/) over
+N requests (20 by default), beside a bare Django view answering "ok" through the same
+middleware in the same process, and their ratio. A portal page without data (the base
+layout only) and the ranking selector alone (no template) are measured too, to show where
+the time goes. Everything lives in a throw-away test database (a temporary SQLite file, or
+``test_<name>_bench_<pid>`` on the PostgreSQL server of DATABASE_URL), destroyed at the end.
+
+    .venv/bin/python bench/bench_ranking.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/label_euralens \\
+        .venv/bin/python bench/bench_ranking.py --files 500 --reviews 5 --runs 20
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import types
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402 -- the settings module must be chosen first
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import clear_url_caches, include, path, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+
+def bare_view(request):
+    return HttpResponse("ok")
+
+
+def install_bench_urls():
+    """The portal's URLs plus a bare view, in a URLconf of the benchmark's own."""
+    module = types.ModuleType("bench_ranking_urls")
+    module.urlpatterns = [path("__bench__/bare/", bare_view), path("", include("config.urls"))]
+    sys.modules[module.__name__] = module
+    settings.ROOT_URLCONF = module.__name__
+    clear_url_caches()
+
+
+def generate(files, reviews, reviewers):
+    """A wave with `files` files under review, each with `reviews` submitted reviews."""
+    from label.enums import Role
+    from label.models import Wave
+    from label.services import role_groups_ensure, user_grant_role
+    from tests.factories.reviews import build_reviewed_wave
+
+    role_groups_ensure()
+    now = timezone.now()
+    wave = Wave.objects.create(
+        number=11,
+        year=now.year,
+        title="Label Euralens — 11e vague (banc d'essai)",
+        opens_at=now - timedelta(days=120),
+        closes_at=now - timedelta(days=30),
+    )
+    build_reviewed_wave(
+        wave, applications=files, reviews_per_application=reviews, reviewers=reviewers
+    )
+    from label.models import User
+
+    staff = User.objects.create_user(email="banc@example.org", full_name="Banc d'essai")
+    user_grant_role(user=staff, role=Role.INSTRUCTION)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return wave, staff
+
+
+def median_ms(measure, runs):
+    for _ in range(3):  # warm-up: templates, URL resolvers, database caches
+        measure()
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        measure()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings) * 1000
+
+
+def page(client, url):
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return get
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=500)
+    parser.add_argument("--reviews", type=int, default=5, help="submitted reviews per file")
+    parser.add_argument("--reviewers", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=20)
+    options = parser.parse_args()
+
+    # Not setup_test_environment(): it instruments template rendering for the test client's
+    # assertions, which would add its own cost to every page measured here.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    database = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        handle, test_name = tempfile.mkstemp(prefix="bench-ranking-", suffix=".sqlite3")
+        os.close(handle)
+    else:
+        test_name = f"test_{database['NAME']}_bench_{os.getpid()}"
+    database.setdefault("TEST", {})["NAME"] = test_name
+    settings.DEBUG = False
+    install_bench_urls()
+
+    old_name = database["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        from reviews.selectors import ranking_for_wave
+
+        started = time.perf_counter()
+        wave, staff = generate(options.files, options.reviews, options.reviewers)
+        print(
+            f"{connection.vendor}: wave of {options.files} files × {options.reviews} reviews "
+            f"({options.files * options.reviews} reviews, 10 criteria each) built in "
+            f"{time.perf_counter() - started:.1f} s; median of {options.runs} requests each"
+        )
+        client = Client()
+        client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+        ranking_url = reverse("reviews:ranking", kwargs={"wave_pk": wave.pk})
+        response = page(client, ranking_url)()
+        assert len(response.context_data["ranking"].rows) == options.files
+
+        bare = median_ms(page(client, "/__bench__/bare/"), options.runs)
+        rows = [
+            ("bare Django view", "/__bench__/bare/", bare),
+            (
+                "page without data (layout)",
+                "/accessibilite/",
+                median_ms(page(client, "/accessibilite/"), options.runs),
+            ),
+            (
+                "ranking selector alone",
+                "(no request)",
+                median_ms(lambda: ranking_for_wave(wave), options.runs),
+            ),
+            ("ranking page", ranking_url, median_ms(page(client, ranking_url), options.runs)),
+        ]
+        print(f"{'measure':28} {'url':40} {'median':>11} {'ratio':>9}")
+        for label, url, value in rows:
+            print(f"{label:28} {url:40} {value:8.2f} ms {value / bare:8.1f}x")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if connection.vendor == "sqlite" and os.path.exists(test_name):
+            os.remove(test_name)
+
+
+if __name__ == "__main__":
+    main()
