@@ -25,4 +25,12 @@ if REDIS_URL:  # noqa: F405
     # keep the cache off the broker's database so a concurrent worker test loses nothing.
     _redis = urlsplit(REDIS_URL)  # noqa: F405
     _broker_db = int(_redis.path.strip("/") or 0)
-    CACHES["default"]["LOCATION"] = _redis._replace(path=f"/{(_broker_db + 1) % 16}").geturl()  # noqa: F405
+    _cache_path = f"/{(_broker_db + 1) % 16}"
+    CACHES["default"]["LOCATION"] = _redis._replace(path=_cache_path).geturl()  # noqa: F405
+# Several suites may share one PostgreSQL server (CI beside developers' runs): a suffix gives
+# this run a test database of its own. SQLite tests use an in-memory database anyway.
+_default_db = DATABASES["default"]  # noqa: F405
+if os.environ.get("TEST_DATABASE_SUFFIX") and _default_db["ENGINE"].endswith("postgresql"):
+    _default_db["TEST"] = {
+        "NAME": f"test_{_default_db['NAME']}_{os.environ['TEST_DATABASE_SUFFIX']}",
+    }
