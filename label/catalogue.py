@@ -436,6 +436,7 @@ def catalogue_entry_set_themes(*, entry, themes):
     CatalogueEntryTheme.objects.bulk_create(
         [CatalogueEntryTheme(entry=entry, theme=code) for code in sorted(themes - present)]
     )
+    entry.refresh_denormalised()
 
 
 def catalogue_import(*, source, dry_run=False):
@@ -590,7 +591,7 @@ def catalogue_record(entry, *, base_url):
     ``entry`` comes with its communes and themes prefetched; ``base_url`` is the site's
     scheme and host, prefixed to the page and image paths.
     """
-    communes = sorted(entry.communes.all(), key=lambda commune: commune.name)
+    communes = entry.commune_list
     image_url = entry.large_image_url
     return {
         "slug": entry.slug,
@@ -599,9 +600,9 @@ def catalogue_record(entry, *, base_url):
         "year": entry.year,
         "wave": entry.wave_number,
         "award": entry.award,
-        "award_label": str(entry.get_award_display()),
+        "award_label": str(entry.award_label),
         "agglomeration": entry.agglomeration,
-        "agglomeration_label": str(entry.get_agglomeration_display()),
+        "agglomeration_label": str(entry.agglomeration_label),
         "communes_insee": [commune.insee_code for commune in communes],
         "communes": [commune.name for commune in communes],
         "holder": entry.holder,

@@ -1,13 +1,15 @@
 """Reads of the label app."""
 
+import hashlib
 from dataclasses import dataclass, replace
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from label.enums import Agglomeration, Award, Theme
 from label.models import CatalogueEntry, CatalogueEntryTheme, Commune, Wave
-from label.models.catalogue import search_normalise
+from label.models.catalogue import catalogue_version, search_normalise
 
 
 def wave_get_current():
@@ -22,12 +24,16 @@ def wave_get_latest():
 
 # --- Public catalogue -------------------------------------------------------------------
 
+# Each sort matches an index of CatalogueEntry. Entries of unknown year (the oldest ones of
+# the historical file) come last among the recent and first among the oldest.
 CATALOGUE_SORTS = {
-    "recent": (F("year").desc(nulls_last=True), F("wave_number").desc(nulls_last=True)),
-    "oldest": (F("year").asc(nulls_last=True), F("wave_number").asc(nulls_last=True)),
-    "name": (),
+    "recent": ("-sort_year", "sort_name", "id"),
+    "oldest": ("sort_year", "sort_name", "id"),
+    "name": ("sort_name", "id"),
 }
 CATALOGUE_DEFAULT_SORT = "recent"
+# A bound on staleness should the cache miss a change made outside the model (raw SQL).
+CATALOGUE_OPTIONS_CACHE_SECONDS = 60 * 60
 # Bounds of what a filter may ask, so that a typo is reported rather than silently empty.
 CATALOGUE_YEAR_RANGE = (2000, 2100)
 CATALOGUE_WAVE_RANGE = (1, 999)
@@ -122,21 +128,14 @@ def catalogue_filters_parse(params):
     return CatalogueFilters(**values), errors
 
 
-def _catalogue_prefetched(queryset):
-    """Add the communes and themes every card shows, in two queries whatever the page size."""
-    return queryset.prefetch_related(
-        Prefetch("communes", queryset=Commune.objects.only("id", "name", "insee_code", "epci")),
-        Prefetch("theme_links", queryset=CatalogueEntryTheme.objects.only("entry_id", "theme")),
-    )
-
-
 def catalogue_search_words(query):
     """The normalised words of a search, each of which an entry must contain."""
     return search_normalise(query).split()[:CATALOGUE_QUERY_MAX_WORDS]
 
 
 def catalogue_entry_list(filters=None):
-    """Public catalogue entries matching the filters, sorted, with communes and themes."""
+    """Public catalogue entries matching the filters, sorted (communes and themes are in
+    each row's facets column: no further query)."""
     filters = filters or CatalogueFilters()
     entries = CatalogueEntry.objects.public()
     for word in catalogue_search_words(filters.q):
@@ -163,25 +162,44 @@ def catalogue_entry_list(filters=None):
         entries = entries.filter(wave_number=filters.wave)
     if filters.award:
         entries = entries.filter(award=filters.award)
-    ordering = CATALOGUE_SORTS.get(filters.sort, CATALOGUE_SORTS[CATALOGUE_DEFAULT_SORT])
-    entries = entries.order_by(*ordering, "sort_name", "pk")
-    return _catalogue_prefetched(entries)
+    entries = entries.order_by(
+        *CATALOGUE_SORTS.get(filters.sort, CATALOGUE_SORTS[CATALOGUE_DEFAULT_SORT])
+    )
+    return entries
+
+
+def catalogue_entry_count(filters, entries=None):
+    """How many public entries match the filters; kept in cache until the catalogue changes.
+
+    The list and the API count their results on every page; the answer only moves when an
+    entry does, so it is computed once per set of filters and catalogue version.
+    """
+    digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
+    key = f"catalogue:count:{catalogue_version()}:{digest}"
+    count = cache.get(key)
+    if count is None:
+        entries = entries if entries is not None else catalogue_entry_list(filters)
+        count = entries.count()
+        cache.set(key, count, CATALOGUE_OPTIONS_CACHE_SECONDS)
+    return count
 
 
 def catalogue_entry_get_public(slug):
-    """The public entry with this slug, with communes and themes, or None."""
-    return _catalogue_prefetched(CatalogueEntry.objects.public().filter(slug=slug)).first()
+    """The public entry with this slug, or None."""
+    return CatalogueEntry.objects.public().filter(slug=slug).first()
 
 
 def catalogue_entry_list_related(entry, *, limit=3):
     """Other public entries sharing a commune or a theme with this one, closest first."""
-    theme_codes = [link.theme for link in entry.theme_links.all()]
-    commune_ids = [commune.pk for commune in entry.communes.all()]
-    if not theme_codes and not commune_ids:
+    theme_codes = [theme.value for theme in entry.themes]
+    commune_codes = [commune.insee_code for commune in entry.commune_list]
+    if not theme_codes and not commune_codes:
         return []
     through = CatalogueEntry.communes.through
     shares_commune = Exists(
-        through.objects.filter(catalogueentry_id=OuterRef("pk"), commune_id__in=commune_ids)
+        through.objects.filter(
+            catalogueentry_id=OuterRef("pk"), commune__insee_code__in=commune_codes
+        )
     )
     shares_theme = Exists(
         CatalogueEntryTheme.objects.filter(entry=OuterRef("pk"), theme__in=theme_codes)
@@ -191,43 +209,66 @@ def catalogue_entry_list_related(entry, *, limit=3):
         .exclude(pk=entry.pk)
         .annotate(shares_commune=shares_commune, shares_theme=shares_theme)
         .filter(Q(shares_commune=True) | Q(shares_theme=True))
-        .order_by(F("shares_commune").desc(), F("year").desc(nulls_last=True), "sort_name")
+        .order_by(F("shares_commune").desc(), "-sort_year", "sort_name")
     )
-    return list(_catalogue_prefetched(related)[:limit])
+    return list(related[:limit])
 
 
 def catalogue_entry_list_latest(*, limit=3):
     """The entries most recently added to the public catalogue."""
-    entries = CatalogueEntry.objects.public().order_by(
-        "-published_at", F("year").desc(nulls_last=True), "sort_name"
-    )
-    return list(_catalogue_prefetched(entries)[:limit])
+    entries = CatalogueEntry.objects.public().order_by("-published_at", "-sort_year", "sort_name")
+    return list(entries[:limit])
 
 
 def catalogue_filter_options():
-    """The choices the catalogue's filter form offers, from the public entries."""
-    public = CatalogueEntry.objects.public()
-    communes = list(
-        Commune.objects.filter(Exists(public.filter(communes=OuterRef("pk"))))
-        .only("name", "insee_code", "epci")
-        .order_by("name")
-    )
-    pairs = set(public.values_list("year", "wave_number").distinct())
+    """The choices the catalogue's filter form offers, from the public entries.
+
+    Cached until the catalogue changes: they cost two scans of the catalogue and change
+    only when an entry does.
+    """
+    key = f"catalogue:filter-options:{catalogue_version()}"
+    cached = cache.get(key)
+    if cached is None:
+        public = CatalogueEntry.objects.public()
+        # Plain (code, name) pairs: quicker to read back from the cache than model instances.
+        communes = list(
+            Commune.objects.filter(Exists(public.filter(communes=OuterRef("pk"))))
+            .order_by("name")
+            .values_list("insee_code", "name")
+        )
+        # order_by() drops the model's ordering, which would otherwise join the DISTINCT.
+        pairs = set(public.order_by().values_list("year", "wave_number").distinct())
+        cached = {
+            "communes": communes,
+            "years": sorted({year for year, _wave in pairs if year}, reverse=True),
+            "waves": sorted({wave for _year, wave in pairs if wave}, reverse=True),
+        }
+        cache.set(key, cached, CATALOGUE_OPTIONS_CACHE_SECONDS)
+    # The vocabularies are not cached: their labels are translated at each request.
     return {
         "themes": Theme.choices,
         "agglomerations": Agglomeration.choices,
         "awards": Award.choices,
-        "communes": communes,
-        "years": sorted({year for year, _wave in pairs if year}, reverse=True),
-        "waves": sorted({wave for _year, wave in pairs if wave}, reverse=True),
+        **cached,
     }
 
 
 def catalogue_last_modified():
-    """When the public catalogue last changed (None when it is empty)."""
-    return CatalogueEntry.objects.filter(is_synthetic=False).aggregate(latest=Max("updated_at"))[
-        "latest"
-    ]
+    """When the catalogue last changed (None when it is empty); cached until it changes.
+
+    Unpublished entries count too: unpublishing one changes what the public sees.
+    """
+    key = f"catalogue:last-modified:{catalogue_version()}"
+    latest = cache.get(key)
+    if latest is None:
+        latest = (
+            CatalogueEntry.objects.filter(is_synthetic=False).aggregate(latest=Max("updated_at"))[
+                "latest"
+            ]
+            or False
+        )
+        cache.set(key, latest, CATALOGUE_OPTIONS_CACHE_SECONDS)
+    return latest or None
 
 
 def catalogue_stats():

@@ -1,16 +1,20 @@
 """The public catalogue of labelled projects."""
 
 import re
+import time
 import unicodedata
+from collections import namedtuple
 from io import BytesIO
 from pathlib import PurePosixPath
 
 import markdown
 import nh3
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +33,8 @@ IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Cards show a 3:2 crop; the project page shows the whole picture at most 1200 px wide.
 THUMBNAIL_CARD_SIZE = (480, 320)
 THUMBNAIL_LARGE_SIZE = (1200, 1200)
+# A commune as an entry shows it, from the entry's facets column.
+CommuneRef = namedtuple("CommuneRef", ["insee_code", "name"])
 # Paths under /projets/ that a project's slug must not take.
 RESERVED_SLUGS = {"statistiques"}
 IMAGE_VARIANT_CARD = "vignette"
@@ -44,6 +50,27 @@ MARKDOWN_URL_SCHEMES = {"http", "https", "mailto"}
 _HEADING = re.compile(r"<(/?)h[1-6]>")
 # French ligatures that Unicode decomposition leaves alone: « œuvre » is searched as "oeuvre".
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
+CATALOGUE_VERSION_KEY = "catalogue:version"
+
+
+def catalogue_touch():
+    """Mark the catalogue as changed: what was cached from it (filter choices) is stale.
+
+    A new version number rather than a deletion, so that every process sharing the cache
+    (Redis in production) moves on together.
+    """
+    cache.set(CATALOGUE_VERSION_KEY, time.time_ns(), None)
+
+
+def catalogue_version():
+    """The current version of the catalogue, for cache keys."""
+    version = cache.get(CATALOGUE_VERSION_KEY)
+    if version is None:
+        cache.add(CATALOGUE_VERSION_KEY, time.time_ns(), None)
+        version = cache.get(CATALOGUE_VERSION_KEY, 0)
+    return version
 
 
 def search_normalise(text):
@@ -113,8 +140,13 @@ def _thumbnail(source, size, *, crop):
 
 class CatalogueEntryQuerySet(models.QuerySet):
     def public(self):
-        """Entries the public may see: published, and never benchmark data."""
-        return self.filter(is_published=True, is_synthetic=False)
+        """Entries the public may see: published, and never benchmark data.
+
+        The benchmark alone, on its throw-away database, sets CATALOGUE_BENCHMARK so that its
+        generated entries take the place of real ones, through the very same queries.
+        """
+        synthetic = getattr(settings, "CATALOGUE_BENCHMARK", False)
+        return self.filter(is_published=True, is_synthetic=synthetic)
 
 
 class CatalogueEntry(models.Model):
@@ -191,20 +223,38 @@ class CatalogueEntry(models.Model):
     # unaccent() nor a case-insensitive collation is available everywhere. PostgreSQL gets a
     # trigram index on it (migration 0004); no SQLite index serves an infix LIKE.
     search_text = models.TextField(editable=False, blank=True, default="")
+    # A copy of the communes (code, name) and theme codes, for display: cards, pages and API
+    # records read the entry's row alone instead of two more queries per page. The M2M and
+    # the theme rows stay the truth that filters and counts use; this copy is rewritten
+    # from them whenever they change (refresh_denormalised).
+    facets = models.JSONField(editable=False, blank=True, default=dict)
     # Accent-free name, so that « Écoles » sorts among the E and not after Z.
     sort_name = models.CharField(max_length=200, editable=False, blank=True, default="")
+    # The year, 0 when unknown: a column without NULL sorts the same way on SQLite and
+    # PostgreSQL and lets the ordering indexes below serve the list's pages directly.
+    sort_year = models.PositiveSmallIntegerField(editable=False, default=0)
 
     objects = CatalogueEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("projet labellisé")
         verbose_name_plural = _("projets labellisés")
-        ordering = ["-year", "sort_name"]
+        ordering = ["-sort_year", "sort_name", "id"]
         indexes = [
+            # One index per sort of the public list, led by the columns of public(): a page
+            # is read in order without sorting the catalogue, and counting reads the index.
             models.Index(
-                fields=["is_published", "is_synthetic", "year"], name="catalogue_pub_year"
+                fields=["is_published", "is_synthetic", "-sort_year", "sort_name", "id"],
+                name="catalogue_recent",
             ),
-            models.Index(fields=["sort_name"], name="catalogue_sort_name"),
+            models.Index(
+                fields=["is_published", "is_synthetic", "sort_year", "sort_name", "id"],
+                name="catalogue_oldest",
+            ),
+            models.Index(
+                fields=["is_published", "is_synthetic", "sort_name", "id"],
+                name="catalogue_by_name",
+            ),
             models.Index(fields=["agglomeration"], name="catalogue_agglomeration"),
             models.Index(fields=["wave_number"], name="catalogue_wave"),
             models.Index(fields=["published_at"], name="catalogue_published_at"),
@@ -222,19 +272,20 @@ class CatalogueEntry(models.Model):
         if not self.slug:
             self.assign_slug()
         self.sort_name = search_normalise(self.name)[:200]
-        names = list(self.communes.values_list("name", flat=True)) if self.pk else []
-        self.search_text = self.build_search_text(names)
+        self.sort_year = self.year or 0
+        self._compute_denormalised()
         image_changed = self.image.name != self._saved_image_name
         if image_changed:
             self._make_thumbnails()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            extra = {"search_text", "sort_name", "slug"}
+            extra = {"search_text", "facets", "sort_name", "sort_year", "slug"}
             if image_changed:
                 extra |= {"thumbnail_card", "thumbnail_large"}
             kwargs["update_fields"] = set(update_fields) | extra
         super().save(*args, **kwargs)
         self._saved_image_name = self.image.name
+        catalogue_touch()
 
     def get_absolute_url(self):
         return reverse("label:catalogue_detail", kwargs={"slug": self.slug})
@@ -262,10 +313,29 @@ class CatalogueEntry(models.Model):
     def description_html(self):
         return mark_safe(markdown_render(self.description))  # noqa: S308 -- sanitised by nh3
 
+    # Enum lookups rather than get_FOO_display(), which walks the choices on every call and
+    # is called for every card and every API record.
+    @property
+    def award_label(self):
+        return Award(self.award).label
+
+    @property
+    def agglomeration_label(self):
+        return Agglomeration(self.agglomeration).label
+
+    @property
+    def holder_type_label(self):
+        return HolderType(self.holder_type).label
+
+    @property
+    def commune_list(self):
+        """The entry's communes (insee_code, name), by name."""
+        return [CommuneRef(*pair) for pair in (self.facets or {}).get("communes", [])]
+
     @property
     def themes(self):
         """The entry's themes as Theme members, in the order of the controlled list."""
-        codes = {link.theme for link in self.theme_links.all()}
+        codes = set((self.facets or {}).get("themes", []))
         return [theme for theme in Theme if theme.value in codes]
 
     @property
@@ -284,15 +354,33 @@ class CatalogueEntry(models.Model):
         parts = [self.name, self.holder, *commune_names, self.summary]
         return search_normalise(" ".join(part for part in parts if part))
 
-    def refresh_search_text(self):
-        """Recompute the search column from the current communes and store it."""
-        names = list(self.communes.values_list("name", flat=True)) if self.pk else []
-        self.search_text = self.build_search_text(names)
+    @staticmethod
+    def build_facets(communes, theme_codes):
+        """The display copy of (insee_code, name) pairs and theme codes (see ``facets``)."""
+        return {
+            "communes": sorted(([code, name] for code, name in communes), key=lambda c: c[1]),
+            "themes": [theme.value for theme in Theme if theme.value in set(theme_codes)],
+        }
+
+    def _compute_denormalised(self):
+        """Fill the search and display columns from the communes and themes in the database."""
+        if self.pk:
+            communes = list(self.communes.values_list("insee_code", "name"))
+            themes = list(self.theme_links.values_list("theme", flat=True))
+        else:
+            communes, themes = [], []
+        self.search_text = self.build_search_text([name for _code, name in communes])
+        self.facets = self.build_facets(communes, themes)
+
+    def refresh_denormalised(self):
+        """Recompute and store the search and display columns after communes or themes moved."""
+        self._compute_denormalised()
         # updated_at moves too: it dates the open-data files and the API's Last-Modified.
         self.updated_at = timezone.now()
         CatalogueEntry.objects.filter(pk=self.pk).update(
-            search_text=self.search_text, updated_at=self.updated_at
+            search_text=self.search_text, facets=self.facets, updated_at=self.updated_at
         )
+        catalogue_touch()
 
     def assign_slug(self):
         """A slug from the name; on a clash, the year is appended, then a counter."""
@@ -352,13 +440,18 @@ class CatalogueEntryTheme(models.Model):
         return self.get_theme_display()
 
 
+@receiver(post_delete, sender=CatalogueEntry)
+def _entry_deleted(sender, instance, **kwargs):
+    catalogue_touch()
+
+
 @receiver(m2m_changed, sender=CatalogueEntry.communes.through)
 def _communes_changed(sender, instance, action, reverse, **kwargs):
-    """Commune names are searchable: keep the search column in step with the M2M."""
+    """Commune names are searched and shown: keep the copies in step with the M2M."""
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if reverse:
         for entry in CatalogueEntry.objects.filter(pk__in=kwargs.get("pk_set") or []):
-            entry.refresh_search_text()
+            entry.refresh_denormalised()
     else:
-        instance.refresh_search_text()
+        instance.refresh_denormalised()

@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +18,7 @@ from label.models.catalogue import IMAGE_VARIANT_CARD, IMAGE_VARIANT_LARGE
 from label.selectors import (
     CATALOGUE_DEFAULT_SORT,
     CatalogueFilters,
+    catalogue_entry_count,
     catalogue_entry_get_public,
     catalogue_entry_list,
     catalogue_entry_list_related,
@@ -76,7 +79,7 @@ def _page_links(page, filters):
 
 def _active_filters(filters, options):
     """The filters in force, each with a link that removes it."""
-    communes = {commune.insee_code: commune.name for commune in options["communes"]}
+    communes = dict(options["communes"])
     labels = {
         "q": lambda value: _("recherche « %s »") % value,
         "theme": lambda value: Theme(value).label,
@@ -95,6 +98,43 @@ def _active_filters(filters, options):
     return active
 
 
+def select_options(choices, selected):
+    """The <option>s of a filter, built in Python: template loops over the choices (up to 150
+    communes) cost more than the rest of the page."""
+    chosen = None if selected is None else escape(selected)
+    options = []
+    for value, label in choices:
+        value = escape(value)
+        flag = " selected" if value == chosen else ""
+        options.append(f'<option value="{value}"{flag}>{escape(label)}</option>')
+    return mark_safe("".join(options))  # noqa: S308 -- every value and label is escaped
+
+
+def _filter_options(options, filters):
+    """The options of each select of the filter form, the current choice selected."""
+    return {
+        "theme": select_options(options["themes"], filters.theme),
+        "agglomeration": select_options(options["agglomerations"], filters.agglomeration),
+        "commune": select_options(options["communes"], filters.commune),
+        "year": select_options(((year, year) for year in options["years"]), filters.year),
+        "wave": select_options(((wave, wave) for wave in options["waves"]), filters.wave),
+        "award": select_options(options["awards"], filters.award),
+        "sort": select_options(SORT_CHOICES, filters.sort),
+    }
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of results, which the selector keeps in cache."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
 @require_safe
 def catalogue_list(request):
     """The catalogue: cards, filters, search, sorting and pages, all in the query string.
@@ -104,11 +144,15 @@ def catalogue_list(request):
     """
     filters, _errors = catalogue_filters_parse(request.GET)
     options = catalogue_filter_options()
-    paginator = Paginator(catalogue_entry_list(filters), CATALOGUE_PAGE_SIZE)
+    entries = catalogue_entry_list(filters)
+    paginator = CountedPaginator(
+        entries, CATALOGUE_PAGE_SIZE, count=catalogue_entry_count(filters, entries)
+    )
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "filters": filters,
         "options": options,
+        "select_options": _filter_options(options, filters),
         "sort_choices": SORT_CHOICES,
         "page_obj": page,
         "entries": list(page.object_list),
@@ -140,13 +184,13 @@ def _json_ld(request, entry):
         "name": entry.name,
         "url": request.build_absolute_uri(entry.get_absolute_url()),
         "description": entry.summary,
-        "award": " ".join(str(part) for part in (entry.get_award_display(), entry.year) if part),
+        "award": " ".join(str(part) for part in (entry.award_label, entry.year) if part),
         "keywords": [str(theme.label) for theme in entry.themes],
         "areaServed": [
             {"@type": "City", "name": commune.name, "identifier": commune.insee_code}
-            for commune in entry.communes.all()
+            for commune in entry.commune_list
         ]
-        or [{"@type": "AdministrativeArea", "name": str(entry.get_agglomeration_display())}],
+        or [{"@type": "AdministrativeArea", "name": str(entry.agglomeration_label)}],
     }
     if entry.holder:
         data["sponsor"] = {"@type": "Organization", "name": entry.holder}

@@ -4,6 +4,7 @@ from django.utils import timezone
 from label.catalogue import catalogue_entry_set_themes
 from label.enums import Agglomeration, Award, HolderType
 from label.models import CatalogueEntry, CatalogueEntryTheme, Commune
+from label.models.catalogue import catalogue_touch
 
 
 class CatalogueEntryFactory(factory.django.DjangoModelFactory):
@@ -38,6 +39,9 @@ def catalogue_entries_bulk(count, *, start=0, communes=(), themes=(), **fields):
     """Create many published entries in a few queries (for query-count guards)."""
     commune_rows = list(Commune.objects.filter(insee_code__in=communes))
     names = [commune.name for commune in commune_rows]
+    facets = CatalogueEntry.build_facets(
+        [(commune.insee_code, commune.name) for commune in commune_rows], themes
+    )
     agglomeration = fields.pop("agglomeration", Agglomeration.CALL)
     entries = []
     for index in range(start, start + count):
@@ -47,12 +51,14 @@ def catalogue_entries_bulk(count, *, start=0, communes=(), themes=(), **fields):
             sort_name=f"projet groupe {index:06}",
             agglomeration=agglomeration,
             year=2023,
+            sort_year=2023,
             wave_number=10,
             summary="Projet créé en nombre pour les tests.",
             published_at=timezone.now(),
             **fields,
         )
         entry.search_text = entry.build_search_text(names)
+        entry.facets = facets
         entries.append(entry)
     entries = CatalogueEntry.objects.bulk_create(entries)
     through = CatalogueEntry.communes.through
@@ -66,4 +72,5 @@ def catalogue_entries_bulk(count, *, start=0, communes=(), themes=(), **fields):
     CatalogueEntryTheme.objects.bulk_create(
         [CatalogueEntryTheme(entry=entry, theme=theme) for entry in entries for theme in themes]
     )
+    catalogue_touch()  # bulk_create bypasses save(), which would say the catalogue changed
     return entries

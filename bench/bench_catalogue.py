@@ -1,0 +1,218 @@
+"""Benchmark of the public catalogue on 10,000 generated entries.
+
+Prints the median server time of three requests, each over N runs (20 by default), beside a
+bare Django view answering "ok" through the same middleware in the same process, and the
+ratios (aims: at most 3x for the list, 5x for a search):
+
+- ``/projets/``: the first page of the catalogue with its filter form;
+- ``/projets/?q=bethune``: an accent- and case-insensitive search;
+- ``/api/projects``: the first page of the API list.
+
+A portal page without data (``/accessibilite/``, the base layout only) is measured too, to
+show what the layout alone costs. The entries are marked synthetic and live in a throw-away
+test database (a temporary SQLite file, or ``test_<name>_bench_<pid>`` on the PostgreSQL
+server of DATABASE_URL), destroyed at the end: the real catalogue is never touched.
+
+    .venv/bin/python bench/bench_catalogue.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/label_euralens \\
+        .venv/bin/python bench/bench_catalogue.py --entries 10000 --runs 20
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402 -- the settings module must be chosen first
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import clear_url_caches, include, path  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
+
+WORDS_START = [
+    "Jardin", "Forêt", "Maison", "Atelier", "Tiers-lieu", "Ferme", "Cité", "Parc", "Pôle",
+    "Réseau", "Chemin", "Coopérative", "École", "Centrale", "Terril", "Café", "Friche",
+]  # fmt: skip
+WORDS_MIDDLE = [
+    "partagé", "solidaire", "urbaine", "citoyenne", "des possibles", "du terril", "minière",
+    "des habitants", "énergétique", "nourricière", "numérique", "de la transition", "verte",
+]  # fmt: skip
+SUMMARIES = [
+    "Un lieu ouvert aux habitants pour apprendre, réparer et cultiver ensemble.",
+    "Rénovation de logements miniers avec des matériaux biosourcés et les locataires.",
+    "Production d'énergie renouvelable détenue par les habitants et les communes.",
+    "Accompagnement des jeunes éloignés de l'emploi vers des métiers de la transition.",
+    "Circuits courts entre producteurs locaux et restauration collective.",
+    "Reconquête écologique d'une friche industrielle en parc ouvert au public.",
+]
+HOLDERS = ["Association", "Ville", "SCIC", "Bailleur", "Collectif", "Communauté"]
+
+
+def bare_view(request):
+    return HttpResponse("ok")
+
+
+def install_bench_urls():
+    """The portal's URLs plus a bare view, in a URLconf of the benchmark's own."""
+    module = types.ModuleType("bench_catalogue_urls")
+    module.urlpatterns = [path("__bench__/bare/", bare_view), path("", include("config.urls"))]
+    sys.modules[module.__name__] = module
+    settings.ROOT_URLCONF = module.__name__
+    clear_url_caches()
+
+
+def generate(count, seed=2012):
+    """Insert `count` synthetic entries with communes and themes, in bulk."""
+    from label.enums import Agglomeration, Award, HolderType, Theme
+    from label.models import CatalogueEntry, CatalogueEntryTheme, Commune
+    from label.models.catalogue import catalogue_touch, search_normalise
+
+    rng = random.Random(seed)  # noqa: S311 -- reproducible test data, not a secret
+    communes_by_epci = {}
+    for commune in Commune.objects.all():
+        communes_by_epci.setdefault(commune.epci, []).append(commune)
+    epcis = sorted(communes_by_epci)
+    themes = list(Theme.values)
+    now = timezone.now()
+    entries, links, commune_names = [], [], []
+    for index in range(count):
+        name = f"{rng.choice(WORDS_START)} {rng.choice(WORDS_MIDDLE)} n° {index}"
+        year = rng.randint(2012, 2025)
+        if rng.random() < 0.05:
+            agglomeration, communes = Agglomeration.PMA, []
+        else:
+            agglomeration = rng.choice(epcis)
+            communes = rng.sample(communes_by_epci[agglomeration], rng.randint(1, 3))
+        entry = CatalogueEntry(
+            name=name,
+            slug=f"{slugify(name)}-{index}",
+            holder=f"{rng.choice(HOLDERS)} {rng.choice(WORDS_MIDDLE)}",
+            holder_type=rng.choice(HolderType.values),
+            agglomeration=agglomeration,
+            award=Award.ESPOIRS if rng.random() < 0.15 else Award.LABEL,
+            year=year,
+            wave_number=year - 2014 if year > 2014 else None,
+            summary=rng.choice(SUMMARIES),
+            is_synthetic=True,
+            published_at=now,
+            sort_name=search_normalise(name),
+            sort_year=year,
+        )
+        codes = rng.sample(themes, rng.randint(1, 3))
+        entry.search_text = entry.build_search_text([commune.name for commune in communes])
+        entry.facets = CatalogueEntry.build_facets(
+            [(commune.insee_code, commune.name) for commune in communes], codes
+        )
+        entries.append(entry)
+        commune_names.append(communes)
+        links.append(codes)
+    created = CatalogueEntry.objects.bulk_create(entries, batch_size=1000)
+    through = CatalogueEntry.communes.through
+    through.objects.bulk_create(
+        [
+            through(catalogueentry_id=entry.pk, commune_id=commune.pk)
+            for entry, communes in zip(created, commune_names, strict=True)
+            for commune in communes
+        ],
+        batch_size=2000,
+    )
+    CatalogueEntryTheme.objects.bulk_create(
+        [
+            CatalogueEntryTheme(entry_id=entry.pk, theme=theme)
+            for entry, codes in zip(created, links, strict=True)
+            for theme in codes
+        ],
+        batch_size=2000,
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    catalogue_touch()  # bulk_create bypasses save(), which would say the catalogue changed
+    return len(created)
+
+
+def median_ms(client, url, runs):
+    for _ in range(3):  # warm-up: templates, URL resolvers, database caches
+        client.get(url)
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(timings) * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=20)
+    options = parser.parse_args()
+
+    # Not setup_test_environment(): it instruments template rendering for the test client's
+    # assertions, which would add its own cost to every page measured here.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    database = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        # A file, as in production use of SQLite, rather than the test runner's memory.
+        handle, test_name = tempfile.mkstemp(prefix="bench-catalogue-", suffix=".sqlite3")
+        os.close(handle)
+    else:
+        test_name = f"test_{database['NAME']}_bench_{os.getpid()}"
+    database.setdefault("TEST", {})["NAME"] = test_name
+    settings.CATALOGUE_BENCHMARK = True
+    settings.DEBUG = False
+    install_bench_urls()
+
+    old_name = database["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        started = time.perf_counter()
+        count = generate(options.entries)
+        print(
+            f"{connection.vendor}: {count} synthetic entries loaded in "
+            f"{time.perf_counter() - started:.1f} s; median of {options.runs} requests each"
+        )
+        client = Client()
+        bare = median_ms(client, "/__bench__/bare/", options.runs)
+        layout = median_ms(client, "/accessibilite/", options.runs)
+        rows = [
+            ("bare Django view", "/__bench__/bare/", bare, None),
+            ("page without data (layout)", "/accessibilite/", layout, 1.0),
+            ("catalogue list", "/projets/", median_ms(client, "/projets/", options.runs), 3.0),
+            (
+                "catalogue search",
+                "/projets/?q=bethune",
+                median_ms(client, "/projets/?q=bethune", options.runs),
+                5.0,
+            ),
+            ("API list", "/api/projects", median_ms(client, "/api/projects", options.runs), 3.0),
+        ]
+        print(f"{'request':30} {'url':22} {'median':>10} {'ratio':>8}  aim")
+        for label, url, value, aim in rows:
+            ratio = value / bare
+            aim_text = f"<= {aim:.0f}x" if aim and label != "page without data (layout)" else ""
+            print(f"{label:30} {url:22} {value:8.2f} ms {ratio:7.1f}x  {aim_text}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if connection.vendor == "sqlite" and os.path.exists(test_name):
+            os.remove(test_name)
+
+
+if __name__ == "__main__":
+    main()
