@@ -88,6 +88,7 @@ class EngagementView(AssignmentMixin, TemplateView):
         return super().get_context_data(
             accept_form=accept_form or AcceptForm(),
             conflict_form=conflict_form or ConflictForm(),
+            can_accept=self.request.user.has_perm("reviews.accept_assignment", self.assignment),
             **kwargs,
         )
 
