@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from label.catalogue import catalogue_entry_set_themes
 from label.models import CatalogueEntry, Commune
 from label.models.catalogue import (
     IMAGE_MAX_BYTES,
+    catalogue_version,
     markdown_render,
     search_normalise,
     validate_catalogue_image,
@@ -208,3 +210,40 @@ def test_public_queryset_hides_unpublished_and_synthetic_entries():
     CatalogueEntryFactory(is_synthetic=True)
 
     assert list(CatalogueEntry.objects.public()) == [shown]
+
+
+def test_display_copy_follows_communes_and_themes():
+    entry = CatalogueEntryFactory(communes=["62498"], themes=["nature"])
+    assert [(commune.insee_code, commune.name) for commune in entry.commune_list] == [
+        ("62498", "Lens")
+    ]
+
+    entry.communes.add(Commune.objects.get(insee_code="62510"))
+    catalogue_entry_set_themes(entry=entry, themes=["culture", "amenagement"])
+
+    entry = CatalogueEntry.objects.get(pk=entry.pk)
+    assert [commune.name for commune in entry.commune_list] == ["Lens", "Liévin"]
+    assert [theme.value for theme in entry.themes] == ["amenagement", "culture"]
+    assert entry.facets == {
+        "communes": [["62498", "Lens"], ["62510", "Liévin"]],
+        "themes": ["amenagement", "culture"],
+    }
+
+
+def test_display_copy_follows_a_commune_removed_from_the_commune_side():
+    entry = CatalogueEntryFactory(communes=["62498", "62510"])
+
+    Commune.objects.get(insee_code="62498").catalogue_entries.remove(entry)
+
+    entry.refresh_from_db()
+    assert [commune.name for commune in entry.commune_list] == ["Liévin"]
+    assert "lens" not in entry.search_text.split()
+
+
+def test_every_change_gives_the_catalogue_a_new_cache_version():
+    first = catalogue_version()
+    entry = CatalogueEntryFactory()
+    second = catalogue_version()
+    entry.delete()
+
+    assert len({first, second, catalogue_version()}) == 3

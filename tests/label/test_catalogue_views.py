@@ -393,3 +393,25 @@ def test_navigation_links_to_the_catalogue(client):
 def test_agglomeration_and_award_enums_keep_their_public_codes():
     assert Agglomeration.values == ["CALL", "CAHC", "CABBALR", "PMA"]
     assert Award.values == ["label", "espoirs"]
+
+
+def test_cached_filter_choices_and_counts_follow_the_catalogue(client):
+    CatalogueEntryFactory(name="Premier", communes=["62498"], year=2022)
+    before = client.get(LIST_URL).content.decode()
+
+    CatalogueEntryFactory(name="Second", communes=["62119"], year=2024, agglomeration="CABBALR")
+    after = client.get(LIST_URL).content.decode()
+
+    assert "1 projet" in before and '<option value="62119">' not in before
+    assert "2 projets" in after and '<option value="62119">Béthune</option>' in after
+    assert '<option value="2024">2024</option>' in after
+
+
+def test_unpublishing_drops_the_entry_from_the_cached_count(client):
+    entry = CatalogueEntryFactory(name="Bientôt retiré")
+    assert "1 projet" in client.get(LIST_URL).content.decode()
+
+    entry.is_published = False
+    entry.save()
+
+    assert "0 projet" in client.get(LIST_URL).content.decode()
