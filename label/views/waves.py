@@ -25,6 +25,11 @@ FROM_PREVIOUS_VALUE = "precedente"
 class WaveStaffMixin(PermissionRequiredMixin):
     permission_required = "label.access_instruction_area"
 
+    def get_permission_object(self):
+        # The right is the staff role, not one wave: checked before any lookup, so that
+        # someone without it gets 403 whatever the URL names.
+        return None
+
 
 class WaveListView(WaveStaffMixin, ListView):
     """Every wave, newest first, with its phase and how many applications it holds."""

@@ -54,14 +54,13 @@ def wave_11(db):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url",
-    [
-        reverse("label:wave_list"),
-        reverse("label:wave_create"),
-        reverse("label:wave_update", kwargs={"pk": 1}),
-    ],
+    ("name", "with_pk"),
+    [("wave_list", False), ("wave_create", False), ("wave_update", True), ("wave_update", None)],
 )
-def test_wave_pages_are_refused_to_applicants(client, applicant, wave_11, url):
+def test_wave_pages_are_refused_to_applicants(client, applicant, wave_11, name, with_pk):
+    kwargs = {"pk": wave_11.pk if with_pk else 999_999} if with_pk is not False else {}
+    url = reverse(f"label:{name}", kwargs=kwargs)
+
     response = login(client, applicant).get(url)
     post = client.post(url, _wave_data())
 
