@@ -9,6 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from applications.models import ExpressionOfInterest
+from label.models import Criterion
+from label.models.criteria import default_grid_create
 from label.views.call import INTEREST_RATE_LIMIT
 from tests.conftest import login
 from tests.factories import ApplicationFactory, WaveFactory
@@ -46,6 +48,18 @@ def test_call_page_shows_the_open_wave_dates_and_time_left(client, wave_11):
     assert "D. Innovation" in content
     assert "Déposez le dossier avant la clôture" in content
     assert 'name="email"' not in content
+
+
+@pytest.mark.django_db
+def test_call_page_lists_the_criteria_of_the_wave_grid(client, wave_11):
+    default_grid_create(Criterion, wave_11)
+
+    with time_machine.travel(datetime(2026, 5, 8, 12, 0, tzinfo=PARIS)):
+        content = _text(client.get(reverse("label:call")))
+
+    assert "Implication des habitants" in content
+    assert "Faisabilité financière" in content
+    assert "Innovation technologique ou sociale" in content
 
 
 @pytest.mark.django_db

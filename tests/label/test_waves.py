@@ -226,3 +226,12 @@ def test_wave_dates_are_paris_time_whatever_the_server_zone(
 
     wave = Wave.objects.get(number=12)
     assert wave.opens_at == datetime(2027, 3, 10, 9, 0, tzinfo=PARIS)
+
+
+@pytest.mark.django_db
+def test_wave_created_from_the_page_gets_the_default_grid(client, instruction_user, wave_11):
+    login(client, instruction_user).post(reverse("label:wave_create"), _wave_data())
+
+    wave = Wave.objects.get(number=12)
+    assert wave.criteria.filter(group="A").count() == 5
+    assert set(wave.criteria.values_list("group", flat=True)) == {"A", "B", "C", "D"}
