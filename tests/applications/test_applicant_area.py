@@ -313,3 +313,33 @@ def test_creation_event_is_shown_for_a_new_draft(client, applicant, open_wave):
     content = _text(login(client, applicant).get(_detail(application)))
 
     assert str(Transition.CREATE.label) in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "state"),
+    [
+        ("applicant_home", None),
+        ("detail", S.DRAFT),
+        ("submit", S.DRAFT),
+        ("detail", S.CHANGES_REQUESTED),
+        ("resubmit", S.CHANGES_REQUESTED),
+        ("withdraw", S.SUBMITTED),
+        ("detail", S.DEFERRED),
+        ("carry_over", S.DEFERRED),
+    ],
+)
+def test_applicant_pages_have_one_h1_and_no_inline_script_or_style(
+    client, applicant, url_name, state
+):
+    kwargs = {}
+    if state is not None:
+        kwargs["pk"] = _in_state(state, owner=applicant).pk
+
+    content = _text(
+        login(client, applicant).get(reverse(f"applications:{url_name}", kwargs=kwargs))
+    )
+
+    assert content.count("<h1") == 1
+    assert " style=" not in content
+    assert "<script>" not in content

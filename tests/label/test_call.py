@@ -198,3 +198,15 @@ def test_navigation_links_to_the_call(client):
     content = _text(client.get(reverse("label:home")))
 
     assert f'href="{reverse("label:call")}">Candidater</a>' in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", [datetime(2026, 5, 8, 12, 0), datetime(2026, 9, 1, 12, 0)])
+@pytest.mark.parametrize("name", ["home", "call"])
+def test_call_and_home_pages_have_one_h1_and_no_inline_style(client, wave_11, moment, name):
+    with time_machine.travel(moment.replace(tzinfo=PARIS)):
+        content = _text(client.get(reverse(f"label:{name}")))
+
+    assert content.count("<h1") == 1
+    assert " style=" not in content
+    assert "<script>" not in content

@@ -235,3 +235,16 @@ def test_wave_created_from_the_page_gets_the_default_grid(client, instruction_us
     wave = Wave.objects.get(number=12)
     assert wave.criteria.filter(group="A").count() == 5
     assert set(wave.criteria.values_list("group", flat=True)) == {"A", "B", "C", "D"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["wave_list", "wave_create", "wave_update"])
+def test_wave_pages_have_one_h1_labels_and_no_inline_style(client, instruction_user, wave_11, name):
+    kwargs = {"pk": wave_11.pk} if name == "wave_update" else {}
+
+    content = _text(login(client, instruction_user).get(reverse(f"label:{name}", kwargs=kwargs)))
+
+    assert content.count("<h1") == 1
+    assert " style=" not in content
+    if name != "wave_list":
+        assert 'for="id_opens_at"' in content
