@@ -335,8 +335,8 @@ class CatalogueEntry(models.Model):
     @property
     def themes(self):
         """The entry's themes as Theme members, in the order of the controlled list."""
-        codes = set((self.facets or {}).get("themes", []))
-        return [theme for theme in Theme if theme.value in codes]
+        # build_facets() stores the codes in the list's order.
+        return [Theme(code) for code in (self.facets or {}).get("themes", [])]
 
     @property
     def initials(self):
