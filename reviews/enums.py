@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import ApplicationState
+from label.enums import Award
 
 S = ApplicationState
 
@@ -33,3 +34,23 @@ class Opinion(models.TextChoices):
 RANKED_STATES = (S.IN_REVIEW, S.DELIBERATION, S.LABELLED, S.DEFERRED, S.REFUSED, S.REVOKED)
 # Reviewers work on a file only while it is under instruction.
 REVIEWABLE_STATES = frozenset({S.IN_REVIEW})
+
+
+class JuryOutcome(models.TextChoices):
+    """The jury's categories (DESIGN.md §2, step 5); `announce` maps each onto a state."""
+
+    LABEL = "label", _("Catégorie 1 — Label attribué")
+    ESPOIRS = "espoirs", _("Label Espoirs")
+    DEFERRED = "deferred", _("Catégorie 2 — Pris en considération")
+    REFUSED = "refused", _("Catégorie 3 — Non retenu")
+
+
+# What announcing each outcome does to the application: (state, award).
+OUTCOME_EFFECTS = {
+    JuryOutcome.LABEL: (S.LABELLED, Award.LABEL),
+    JuryOutcome.ESPOIRS: (S.LABELLED, Award.ESPOIRS),
+    JuryOutcome.DEFERRED: (S.DEFERRED, ""),
+    JuryOutcome.REFUSED: (S.REFUSED, ""),
+}
+# Outcomes that make the project public: a certificate and a catalogue entry.
+LABELLING_OUTCOMES = frozenset({JuryOutcome.LABEL, JuryOutcome.ESPOIRS})
