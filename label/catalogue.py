@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from label.dates import PARIS
 from label.enums import Agglomeration, Award, HolderType, Theme
 from label.models import CatalogueEntry, CatalogueEntryTheme, Commune
 from label.models.catalogue import RESERVED_SLUGS, search_normalise
@@ -627,3 +628,77 @@ def catalogue_csv_row(record):
             value = LIST_SEPARATOR.join(value)
         row.append("" if value is None else value)
     return row
+
+
+# --- Entries of labelled applications (the announcement of a wave's results) ------------------
+
+
+def _agglomeration_of(application, communes):
+    """The agglomeration a project stands in, or the whole Pôle when it spans several."""
+    if application.territory_wide:
+        return Agglomeration.PMA
+    agglomerations = {commune.epci for commune in communes}
+    if len(agglomerations) == 1:
+        return Agglomeration(agglomerations.pop())
+    return Agglomeration.PMA
+
+
+@transaction.atomic
+def catalogue_entry_publish_from_application(application):
+    """Publish a labelled application in the public catalogue: create or update its entry.
+
+    Called by the announcement of a wave's results, inside its transaction. The entry copies
+    what the public may read of the dossier — title, holder and its type, communes and
+    agglomeration, themes, summary, description, award, wave and year of the announcement —
+    and links back to the application. Publishing again updates and republishes the same
+    entry, never a second one; its slug, fixed at creation, keeps published links valid.
+    Returns the entry.
+    """
+    wave = application.wave
+    announced = wave.results_announced_at or application.announced_at
+    entry = (
+        CatalogueEntry.objects.select_for_update()
+        .filter(source_application_id=application.pk)
+        .first()
+    )
+    if entry is None:
+        entry = CatalogueEntry(source_application=application, published_at=timezone.now())
+    communes = list(application.communes.all())
+    entry.name = (application.title or application.reference or "")[:200]
+    entry.holder = (application.holder_name or "")[:200]
+    entry.holder_type = (
+        application.holder_type
+        if application.holder_type in HolderType.values
+        else HolderType.AUTRE
+    )
+    entry.agglomeration = _agglomeration_of(application, communes)
+    entry.award = application.award if application.award in Award.values else Award.LABEL
+    entry.wave_number = wave.number
+    entry.year = timezone.localtime(announced, PARIS).year if announced else wave.year
+    entry.summary = (application.summary or "")[:600]
+    entry.description = application.description or ""
+    entry.source_reference = application.reference or ""
+    entry.is_published = True
+    entry.save()
+    entry.communes.set(communes)
+    catalogue_entry_set_themes(
+        entry=entry, themes=[code for code in application.themes or [] if code in Theme.values]
+    )
+    return entry
+
+
+@transaction.atomic
+def catalogue_entry_unpublish_for_application(application):
+    """Take a project off the public catalogue after its label was withdrawn.
+
+    The entry stays (unpublished) for the record and the link to its application; its page,
+    the lists, the API and the open data no longer show it. Returns how many were unpublished.
+    """
+    count = 0
+    for entry in CatalogueEntry.objects.select_for_update().filter(
+        source_application_id=application.pk, is_published=True
+    ):
+        entry.is_published = False
+        entry.save(update_fields=["is_published", "updated_at"])
+        count += 1
+    return count

@@ -206,9 +206,19 @@ class CatalogueEntry(models.Model):
     thumbnail_large = models.ImageField(upload_to="catalogue/grandes/", blank=True, editable=False)
     website = models.URLField(_("site web du projet"), blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
-    # The link to the application and its certificate comes with the jury issue; until then
-    # a free reference (e.g. "EL11-0042") records where an entry comes from.
+    # Entries of the historical file have only a free reference; those created when a wave's
+    # results are announced also link to their application (its reference is copied too).
     source_reference = models.CharField(_("référence d'origine"), max_length=100, blank=True)
+    source_application = models.OneToOneField(
+        "applications.Application",
+        verbose_name=_("candidature d'origine"),
+        null=True,
+        blank=True,
+        editable=False,
+        # The public record outlives the file (e.g. a dossier erased after its retention).
+        on_delete=models.SET_NULL,
+        related_name="catalogue_entry",
+    )
     is_published = models.BooleanField(_("publié"), default=True)
     is_synthetic = models.BooleanField(
         _("donnée de test"),
