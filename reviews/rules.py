@@ -8,7 +8,8 @@ and private comments are shown on staff and review pages only.
 
 import rules
 
-from label.rules import is_instruction, is_reviewer
+from applications.enums import ApplicationState
+from label.rules import is_instruction, is_jury_member, is_reviewer
 from reviews.enums import REVIEWABLE_STATES, ReviewState
 
 
@@ -111,5 +112,96 @@ rules.add_perm(
     "reviews.view_other_reviews",
     own_live_assignment & has_accepted_confidentiality & has_submitted_review,
 )
-# On a whole application: who may read its reviews (the jury area will add the jury).
+# On a whole application: who may read its reviews (the jury reads them on its own pages,
+# under reviews.view_jury_file below).
 rules.add_perm("reviews.view_application_reviews", is_instruction | has_submitted_own_review)
+
+
+# --- The jury (DESIGN.md §4: applications in deliberation, their reviews and the ranking) ------
+
+# States in which a file has been before the jury: in deliberation, or decided since.
+JURY_STATES = frozenset(
+    {
+        ApplicationState.DELIBERATION,
+        ApplicationState.LABELLED,
+        ApplicationState.DEFERRED,
+        ApplicationState.REFUSED,
+        ApplicationState.REVOKED,
+    }
+)
+
+
+@rules.predicate
+def is_in_deliberation(user, application):
+    return application is not None and application.state == ApplicationState.DELIBERATION
+
+
+@rules.predicate
+def has_been_before_the_jury(user, application):
+    return application is not None and application.state in JURY_STATES
+
+
+@rules.predicate
+def is_labelled(user, application):
+    return application is not None and application.state == ApplicationState.LABELLED
+
+
+@rules.predicate
+def wave_lets_jury_decide(user, application):
+    """Has staff delegated the recording of decisions to the jury for this file's wave?"""
+    return application is not None and application.wave.jury_may_record_decisions
+
+
+@rules.predicate
+def delegates_to_jury(user, wave):
+    """The same, on the wave itself (for its sessions)."""
+    return wave is not None and wave.jury_may_record_decisions
+
+
+@rules.predicate
+def has_recused(user, application):
+    """Is the member recorded as recused from this file (by the conflict rules or themself)?"""
+    if application is None or not user.is_authenticated:
+        return False
+    return application.recusals.filter(member_id=user.pk).exists()
+
+
+@rules.predicate
+def has_jury_conflict(user, application):
+    """Is the member kept away from this file: recused, or in conflict by the rules?
+
+    The rules are the reviewers' (DESIGN.md §4): the holder's organisation, an elected
+    mandate in one of the project's communes, a conflict declared on a review assignment.
+    """
+    if application is None or not user.is_authenticated:
+        return False
+    if has_recused(user, application):
+        return True
+    # The review selectors gather the conflict facts for every page; reading them here at
+    # call time keeps one rule (selectors sit above rules in the import order, STYLE.md).
+    from reviews.selectors import conflict_map
+
+    return bool(conflict_map([application], [user]))
+
+
+# Staff who also sit on the jury act as staff: they prepare the deliberation for everyone.
+jury_member_without_conflict = is_jury_member & ~is_instruction & ~has_jury_conflict
+
+may_view_jury_file = has_been_before_the_jury & (
+    is_instruction | (is_in_deliberation & jury_member_without_conflict)
+)
+may_record_decision = is_in_deliberation & (
+    is_instruction | (wave_lets_jury_decide & jury_member_without_conflict)
+)
+
+rules.add_perm("reviews.access_jury_area", is_jury_member | is_instruction)
+rules.add_perm("reviews.view_jury_file", may_view_jury_file)
+rules.add_perm("reviews.record_decision", may_record_decision)
+rules.add_perm(
+    "reviews.recuse", is_jury_member & ~is_instruction & is_in_deliberation & ~has_recused
+)
+rules.add_perm("reviews.download_minutes", is_jury_member | is_instruction)
+# Sessions are recorded by whoever records the decisions of the wave (object: the wave).
+rules.add_perm("reviews.record_jury_session", is_instruction | (is_jury_member & delegates_to_jury))
+rules.add_perm("reviews.announce_results", is_instruction)
+rules.add_perm("reviews.revoke_label", is_instruction & is_labelled)

@@ -1,22 +1,42 @@
-"""The moves of a review: save a draft, submit it (which locks it), reopen it (staff).
+"""The moves of a review: save a draft, submit it (which locks it), reopen it (staff); and
+the moves the jury's work makes: a wave's announcement, the withdrawal of a label.
 
 Each function, in one transaction: locks the rows it changes, checks the actor with rules,
-validates the scores against the wave's grid, writes, and queues mails on commit.
+validates its input, writes, and queues mails on commit.
 """
+
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import TransitionNotAllowed
 
 from applications.enums import ApplicationState
+from applications.models import Application
+from applications.workflow import application_announce, application_revoke
+from label.catalogue import (
+    catalogue_entry_publish_from_application,
+    catalogue_entry_unpublish_for_application,
+)
+from label.certificates import certificate_issue
 from label.models import Criterion, Wave
 from reviews import notifications
-from reviews.enums import Opinion, ReviewState
-from reviews.models import Assignment, Review, Score
+from reviews.enums import OUTCOME_EFFECTS, Opinion, ReviewState
+from reviews.models import Assignment, JuryDecision, Review, Score
+from reviews.selectors_jury import announcement_plan
 
-__all__ = ["TransitionNotAllowed", "review_reopen", "review_save_draft", "review_submit"]
+__all__ = [
+    "AnnouncementBlocked",
+    "TransitionNotAllowed",
+    "label_revoke",
+    "review_reopen",
+    "review_save_draft",
+    "review_submit",
+    "wave_announce",
+]
 
 LOCKED_MESSAGE = gettext_lazy(
     "Cette évaluation est remise : elle ne peut plus être modifiée. Si une correction est "
@@ -218,3 +238,97 @@ def review_reopen(*, review, by, reason):
     )
     notifications.notify_review_reopened(review)
     return review
+
+
+# --- The announcement of a wave's results, the withdrawal of a label ------------------------
+
+
+class AnnouncementBlocked(ValidationError):
+    """Files of the wave are in deliberation without a decision: nothing may be announced."""
+
+    def __init__(self, applications):
+        self.applications = list(applications)
+        references = ", ".join(a.reference or str(a.pk) for a in self.applications)
+        super().__init__(
+            _(
+                "L'annonce est bloquée : %(count)d dossier(s) en délibération sans décision "
+                "(%(references)s)."
+            )
+            % {"count": len(self.applications), "references": references}
+        )
+
+
+@dataclass
+class AnnouncementResult:
+    """What an announcement did: the files moved, with the certificates and entries made."""
+
+    applications: list = field(default_factory=list)
+    certificates: list = field(default_factory=list)
+    catalogue_entries: list = field(default_factory=list)
+
+    @property
+    def nothing_announced(self):
+        return not self.applications
+
+
+@transaction.atomic
+def wave_announce(*, wave, by):
+    """Announce a wave's results: apply every pending jury decision at once.
+
+    Effects, in order, in one transaction: check staff; lock the wave row (one announcement
+    at a time) and its files in deliberation (no decision changes meanwhile); a file in
+    deliberation without a decision blocks everything (AnnouncementBlocked names them);
+    nothing pending returns an empty result (announcing twice does nothing); the wave's
+    announcement date (the first time); then for each decision, by reference: the
+    `announce` transition (history row, mail to the applicant in the outbox), the decision
+    stamped announced, and for a labelled project its catalogue entry published and its
+    certificate issued (rendered by a task on commit). If any step fails, nothing remains:
+    no state changed, no mail queued, no certificate, no entry.
+    """
+    if not by.has_perm("reviews.announce_results"):
+        raise PermissionDenied(_("Vous n'avez pas le droit d'annoncer les résultats."))
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(wave=wave, state=ApplicationState.DELIBERATION)
+        .values_list("pk", flat=True)
+    )
+    plan = announcement_plan(wave)
+    if plan.missing:
+        raise AnnouncementBlocked(plan.missing)
+    result = AnnouncementResult()
+    if not plan.decisions:
+        return result
+    now = timezone.now()
+    if wave.results_announced_at is None:
+        wave.results_announced_at = now
+        wave.save(update_fields=["results_announced_at"])
+    for decision in plan.decisions:
+        state, award = OUTCOME_EFFECTS[decision.outcome]
+        application = application_announce(
+            application=decision.application,
+            by=by,
+            outcome=state,
+            award=award,
+            motivation=decision.motivation,
+        )
+        JuryDecision.objects.filter(pk=decision.pk).update(announced_at=now)
+        result.applications.append(application)
+        if application.state == ApplicationState.LABELLED:
+            result.catalogue_entries.append(catalogue_entry_publish_from_application(application))
+            result.certificates.append(certificate_issue(application=application, by=by))
+    return result
+
+
+@transaction.atomic
+def label_revoke(*, application, by, motivation):
+    """Withdraw a project's label for a breach of the convention, and take it off the catalogue.
+
+    Effects, in order, in one transaction: the `revoke` transition (lock, staff checked,
+    motivation required, history row, mail to the holder with the motivation); the project's
+    catalogue entry unpublished. The verification page of its certificate then says « label
+    retiré le … » (it reads the application's state).
+    """
+    revoked = application_revoke(application=application, by=by, motivation=motivation)
+    catalogue_entry_unpublish_for_application(revoked)
+    return revoked
