@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.conditions import missing_items
-from applications.enums import ApplicationState, AttachmentKind
+from applications.enums import DECIDED_STATES, ApplicationState, AttachmentKind
 from applications.models import (
     Application,
     Attachment,
@@ -408,3 +408,27 @@ def attachment_remove(*, attachment, by):
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+def application_mark_decision_read(application, by):
+    """Record the first time the holder opens the announced decision (accusé de lecture).
+
+    Only the owner's own reading counts, and only once the decision is announced; staff see
+    the time on the file. A conditional update, so that two tabs opened at once keep the
+    first time; `updated_at` is left alone, the dossier did not change. Returns whether the
+    time was recorded now.
+    """
+    if (
+        application.owner_id != getattr(by, "pk", None)
+        or application.announced_at is None
+        or application.state not in DECIDED_STATES
+        or application.decision_read_at is not None
+    ):
+        return False
+    now = timezone.now()
+    recorded = Application.objects.filter(pk=application.pk, decision_read_at__isnull=True).update(
+        decision_read_at=now
+    )
+    if recorded:
+        application.decision_read_at = now
+    return bool(recorded)

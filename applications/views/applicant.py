@@ -188,6 +188,7 @@ class ApplicationDetailView(OwnApplicationMixin, FormView):
     def get_context_data(self, **kwargs):
         application = self.get_application()
         user = self.request.user
+        services.application_mark_decision_read(application, user)
         open_wave = wave_get_current()
         context = {
             "next_action": next_action(application, open_wave=open_wave),
