@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import instruction, jury, reviewer
+from reviews.views import instruction, jury, jury_staff, reviewer
 
 app_name = "reviews"
 
@@ -23,6 +23,26 @@ urlpatterns = [
     ),
     # Jury area
     path("jury/", jury.JuryHomeView.as_view(), name="jury_home"),
+    path("jury/profil/", jury.JuryProfileView.as_view(), name="jury_profile"),
+    path("jury/vagues/<int:wave_pk>/", jury.JuryWaveView.as_view(), name="jury_wave"),
+    path(
+        "jury/vagues/<int:wave_pk>/seances/nouvelle/",
+        jury.JurySessionView.as_view(),
+        name="jury_session_create",
+    ),
+    path(
+        "jury/vagues/<int:wave_pk>/seances/<int:pk>/",
+        jury.JurySessionView.as_view(),
+        name="jury_session_update",
+    ),
+    path(
+        "jury/vagues/<int:wave_pk>/proces-verbal/",
+        jury.JuryMinutesView.as_view(),
+        name="jury_minutes",
+    ),
+    path("jury/dossiers/<int:pk>/", jury.JuryFileView.as_view(), name="jury_file"),
+    path("jury/dossiers/<int:pk>/decision/", jury.JuryDecisionView.as_view(), name="jury_decision"),
+    path("jury/dossiers/<int:pk>/recusation/", jury.JuryRecuseView.as_view(), name="jury_recuse"),
     # Instruction area: the review process of a wave
     path(
         "instruction/vagues/<int:wave_pk>/grille/",
@@ -73,5 +93,16 @@ urlpatterns = [
         "instruction/candidatures/<int:pk>/transmettre-au-jury/",
         instruction.SendToJuryView.as_view(),
         name="send_to_jury",
+    ),
+    # Instruction area: the results of the jury
+    path(
+        "instruction/vagues/<int:wave_pk>/annonce/",
+        jury_staff.AnnounceView.as_view(),
+        name="announce",
+    ),
+    path(
+        "instruction/candidatures/<int:pk>/retirer-label/",
+        jury_staff.RevokeView.as_view(),
+        name="revoke_label",
     ),
 ]
