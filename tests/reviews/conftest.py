@@ -40,3 +40,36 @@ def make_reviewer(roles):
         return ReviewerFactory(**kwargs)
 
     return make
+
+
+@pytest.fixture
+def deliberation(wave, applicant):
+    """Three files of the wave in deliberation, reviewed, best first: (strong, middle, weak).
+
+    The strong file's first review shares a comment for the applicant and keeps a private
+    one for the jury; its reviewer is « Évaluatrice Nommée ».
+    """
+    from tests.factories.jury import file_in_deliberation
+
+    named = ReviewerFactory(full_name="Évaluatrice Nommée")
+    strong = file_in_deliberation(
+        wave,
+        owner=applicant,
+        title="Jardins partagés de Lens",
+        reviews=[
+            {
+                "value": 5,
+                "reviewer": named,
+                "shared_comment": "Un projet exemplaire à diffuser.",
+                "private_comment": "Réservé au jury : budget un peu optimiste.",
+            },
+            {"value": 4, "shared_comment": "Gouvernance solide."},
+        ],
+    )
+    middle = file_in_deliberation(wave, title="Ressourcerie de Liévin", reviews=[{"value": 3}])
+    weak = file_in_deliberation(
+        wave,
+        title="Fresque de Béthune",
+        reviews=[{"value": 1, "opinion": "unfavorable"}],
+    )
+    return strong, middle, weak
