@@ -2,10 +2,11 @@
 
 Prints the median server time of the ranking page (/instruction/vagues/<pk>/classement/) over
 N requests (20 by default), beside a bare Django view answering "ok" through the same
-middleware in the same process, and their ratio. A portal page without data (the base
-layout only) and the ranking selector alone (no template) are measured too, to show where
-the time goes. Everything lives in a throw-away test database (a temporary SQLite file, or
-``test_<name>_bench_<pid>`` on the PostgreSQL server of DATABASE_URL), destroyed at the end.
+middleware in the same process, timed alternately with it, and the median ratio. A portal
+page without data (the base layout only) and the ranking selector alone (no template) are
+measured too, to show where the time goes. Everything lives in a throw-away test database (a
+temporary SQLite file, or ``test_<name>_bench_<pid>`` on the PostgreSQL server of
+DATABASE_URL), destroyed at the end.
 
     .venv/bin/python bench/bench_ranking.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/label_euralens \\
@@ -91,15 +92,28 @@ def mark_second_factor_passed(client):
     session.save()
 
 
-def median_ms(measure, runs):
+def _timed(call):
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def timed_pairs(measure, bare, runs):
+    """Median times (ms) of `measure` and of the bare view, run alternately, and the median
+    of their per-run ratios."""
     for _ in range(3):  # warm-up: templates, URL resolvers, database caches
         measure()
-    timings = []
+        bare()
+    measured, bares = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        measure()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings) * 1000
+        bares.append(_timed(bare))
+        measured.append(_timed(measure))
+    ratios = [m / b for m, b in zip(measured, bares, strict=True)]
+    return (
+        statistics.median(measured) * 1000,
+        statistics.median(bares) * 1000,
+        statistics.median(ratios),
+    )
 
 
 def page(client, url):
@@ -151,24 +165,18 @@ def main():
         response = page(client, ranking_url)()
         assert len(response.context_data["ranking"].rows) == options.files
 
-        bare = median_ms(page(client, "/__bench__/bare/"), options.runs)
-        rows = [
-            ("bare Django view", "/__bench__/bare/", bare),
-            (
-                "page without data (layout)",
-                "/accessibilite/",
-                median_ms(page(client, "/accessibilite/"), options.runs),
-            ),
-            (
-                "ranking selector alone",
-                "(no request)",
-                median_ms(lambda: ranking_for_wave(wave), options.runs),
-            ),
-            ("ranking page", ranking_url, median_ms(page(client, ranking_url), options.runs)),
+        # The bare view and each measure are timed alternately, so that a busy machine
+        # slows both alike; the ratio is the median of the per-run ratios.
+        bare_get = page(client, "/__bench__/bare/")
+        measures = [
+            ("page without data (layout)", "/accessibilite/", page(client, "/accessibilite/")),
+            ("ranking selector alone", "(no request)", lambda: ranking_for_wave(wave)),
+            ("ranking page", ranking_url, page(client, ranking_url)),
         ]
-        print(f"{'measure':28} {'url':40} {'median':>11} {'ratio':>9}")
-        for label, url, value in rows:
-            print(f"{label:28} {url:40} {value:8.2f} ms {value / bare:8.1f}x")
+        print(f"{'measure':28} {'url':40} {'median':>11} {'bare view':>11} {'ratio':>8}")
+        for label, url, measure in measures:
+            measured, bare, ratios = timed_pairs(measure, bare_get, options.runs)
+            print(f"{label:28} {url:40} {measured:8.2f} ms {bare:8.2f} ms {ratios:7.1f}x")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         if connection.vendor == "sqlite" and os.path.exists(test_name):
