@@ -3,6 +3,7 @@
 import pytest
 
 from label.enums import Role
+from label.otp import session_mark_verified
 from label.services import role_groups_ensure
 from tests.factories import UserFactory, WaveFactory
 
@@ -43,6 +44,26 @@ def _territory(request):
     with request.getfixturevalue("django_db_blocker").unblock():
         if Commune.objects.count() < 150:
             communes_load(Commune)
+        _ensure_permissions()
+
+
+def _ensure_permissions():
+    """Recreate content types and permissions after a flush that skipped post_migrate.
+
+    Django skips post_migrate when flushing after a `serialized_rollback` test, expecting the
+    next test to restore a snapshot; a plain transactional test that follows finds no
+    permission rows, and the role groups cannot be granted theirs.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    if Permission.objects.exists():
+        return
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0)
 
 
 @pytest.fixture
@@ -75,7 +96,22 @@ def open_wave(db):
     return WaveFactory(number=11)
 
 
-def login(client, user):
-    """Log a user in on a test client (bypassing axes' request-bound backend)."""
+def login(client, user, *, otp_verified=True):
+    """Log a user in on a test client (bypassing axes' request-bound backend).
+
+    The session is marked as having passed the second factor, as after a real login with
+    the authenticator (staff and jury must pass it, label/middleware.py). Pass
+    `otp_verified=False` to get the session of a password-only login.
+    """
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if otp_verified:
+        mark_otp_verified(client)
+    return client
+
+
+def mark_otp_verified(client):
+    """Mark the test client's session as past the second factor (see label/otp.py)."""
+    session = client.session
+    session_mark_verified(session)
+    session.save()
     return client
