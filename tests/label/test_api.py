@@ -2,8 +2,9 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, settings
 
@@ -247,6 +248,21 @@ def test_docs_are_served_locally_without_any_script(client):
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture
+def _keep_the_test_connection():
+    """Keep the WSGI handler from closing the database connection after each request.
+
+    Inside the test's transaction Django sees autocommit off and would close the connection
+    as obsolete (PostgreSQL then fails the next query); its test client disconnects the same
+    receiver for the same reason.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=25,
@@ -254,5 +270,7 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_answers_every_generated_request_without_server_error(case, history):
+def test_api_answers_every_generated_request_without_server_error(
+    case, history, _keep_the_test_connection
+):
     case.call_and_validate()
