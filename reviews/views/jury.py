@@ -190,7 +190,10 @@ class JuryMinutesView(JuryWaveMixin, View):
 class JuryFileMixin(JuryAreaMixin):
     """A jury page of one file: staff see every file that went before the jury; a jury
     member sees a file in deliberation unless in conflict, in which case the recusal is
-    recorded and the answer is a refusal that shows nothing of the file."""
+    recorded and the answer is a refusal that shows nothing of the file. `action_permission`,
+    if set, is then checked on the file, whatever the method."""
+
+    action_permission = None
 
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
@@ -210,6 +213,10 @@ class JuryFileMixin(JuryAreaMixin):
             if recusal is None:
                 raise PermissionDenied
             return self.render_recused(recusal)
+        if self.action_permission and not request.user.has_perm(
+            self.action_permission, application
+        ):
+            raise PermissionDenied
         self.application = application
         return super().dispatch(request, *args, **kwargs)
 
@@ -262,11 +269,10 @@ class JuryDecisionView(JuryFileView):
     """Record the decision on a file (POST from its page); a visitor without the right: 403."""
 
     http_method_names = ["post"]
+    action_permission = "reviews.record_decision"
 
     def post(self, request, *args, **kwargs):
         application = self.application
-        if not request.user.has_perm("reviews.record_decision", application):
-            raise PermissionDenied
         form = JuryDecisionForm(
             request.POST, shareable_reviews=selectors_jury.shareable_reviews(application)
         )
@@ -298,11 +304,10 @@ class JuryRecuseView(JuryFileView):
     """A jury member recuses themself from a file (POST from its page)."""
 
     http_method_names = ["post"]
+    action_permission = "reviews.recuse"
 
     def post(self, request, *args, **kwargs):
         application = self.application
-        if not request.user.has_perm("reviews.recuse", application):
-            raise PermissionDenied
         form = RecusalForm(request.POST)
         if form.is_valid():
             try:

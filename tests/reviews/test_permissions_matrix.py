@@ -7,14 +7,25 @@ the suite. Each route is requested with GET, then an empty POST, by each role; a
 must be a 403/404 (a login redirect for anonymous visitors) and change nothing.
 """
 
+from datetime import date
+
 import pytest
 from django.conf import settings
 from django.urls import URLResolver, get_resolver, reverse
 
+from applications.enums import ApplicationState
 from applications.models import Application, Attachment
 from label.enums import Role
 from label.models import Criterion
-from reviews.models import Assignment, Committee, Review, Score
+from reviews.models import (
+    Assignment,
+    Committee,
+    JuryDecision,
+    JurySession,
+    Recusal,
+    Review,
+    Score,
+)
 from tests.conftest import login
 from tests.factories import AssignmentFactory, CommitteeFactory, UserFactory
 from tests.factories.reviews import (
@@ -59,6 +70,7 @@ ROUTES = _collect_routes()
 ALL_REVIEWERS = REVIEWERS
 ONLY_ASSIGNED = {"reviewer_assigned"}
 STAFF = {"instruction"}
+JURY_AND_STAFF = {"jury", "instruction"}
 EXPECTED = {
     "reviewer_home": ALL_REVIEWERS,
     "reviewer_profile": ALL_REVIEWERS,
@@ -68,7 +80,18 @@ EXPECTED = {
     "accept": set(),
     "conflict": ONLY_ASSIGNED,
     "attachment": ONLY_ASSIGNED,
-    "jury_home": {"jury"},
+    "jury_home": JURY_AND_STAFF,
+    "jury_profile": {"jury"},
+    "jury_wave": JURY_AND_STAFF,
+    # The wave does not delegate decisions to the jury: staff record sessions and decisions.
+    "jury_session_create": STAFF,
+    "jury_session_update": STAFF,
+    "jury_minutes": JURY_AND_STAFF,
+    "jury_file": JURY_AND_STAFF,
+    "jury_decision": STAFF,
+    "jury_recuse": {"jury"},
+    "announce": STAFF,
+    "revoke_label": STAFF,
     "criteria_grid": STAFF,
     "committees": STAFF,
     "committee_update": STAFF,
@@ -91,6 +114,11 @@ PK_OF = {
     "staff_review": "review",
     "review_reopen": "review",
     "send_to_jury": "application",
+    "jury_session_update": "session",
+    "jury_file": "deliberation_file",
+    "jury_decision": "deliberation_file",
+    "jury_recuse": "deliberation_file",
+    "revoke_label": "application",
 }
 
 
@@ -140,8 +168,18 @@ def world(roles):
         4,
         private_comment="Réservé au jury",
     )
+    # The jury's side: a file of the same holder in deliberation, a session of the wave.
+    deliberation_file = application_in_state(ApplicationState.DELIBERATION, wave=wave, owner=owner)
+    review_with_scores(
+        AssignmentFactory(application=deliberation_file, reviewer=colleague, accepted=True),
+        4,
+        private_comment="Réservé au jury",
+    )
+    session = JurySession.objects.create(wave=wave, held_on=date(2026, 10, 14), place="Lens")
     objects = {
         "application": application,
+        "deliberation_file": deliberation_file,
+        "session": session,
         "wave": wave,
         "committee": committee,
         "review": submitted,
@@ -182,6 +220,9 @@ def _fingerprint():
         list(Score.objects.order_by("pk").values_list("pk", "value")),
         list(Committee.objects.order_by("pk").values_list("pk", "name")),
         list(Criterion.objects.order_by("pk").values_list("pk", "weight", "code")),
+        list(JuryDecision.objects.order_by("pk").values_list("pk", "outcome", "motivation")),
+        list(Recusal.objects.filter(automatic=False).order_by("pk").values_list("pk")),
+        list(JurySession.objects.order_by("pk").values_list("pk", "held_on", "place")),
     )
 
 
