@@ -45,12 +45,23 @@ class SignUpForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None and not existing.is_active and not existing.email_confirmed_at:
+            raise forms.ValidationError(
+                _(
+                    "Un compte en attente de confirmation existe déjà avec cette adresse "
+                    "e-mail. Suivez le lien de l'e-mail de confirmation, ou demandez-en un "
+                    "nouveau depuis la page de connexion."
+                ),
+                code="unconfirmed",
+            )
+        if existing is not None:
             raise forms.ValidationError(
                 _(
                     "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou "
                     "réinitialisez votre mot de passe."
-                )
+                ),
+                code="taken",
             )
         return email
 
@@ -112,6 +123,15 @@ class LoginForm(AuthenticationForm):
         if user is not None and password and user.check_password(password):
             return user
         return None
+
+
+class ResendConfirmationForm(forms.Form):
+    """The address of an account whose confirmation link was lost or has expired."""
+
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

@@ -52,8 +52,6 @@ def user_sign_up(*, email, full_name, password, organisation="", phone=""):
     Effects, in order: the account (inactive until the e-mail is confirmed), its applicant
     role, the confirmation mail in the outbox, sent on commit.
     """
-    from label.tokens import account_activation_link
-
     user = User.objects.create_user(
         email=email,
         password=password,
@@ -63,13 +61,49 @@ def user_sign_up(*, email, full_name, password, organisation="", phone=""):
         is_active=False,
     )
     user_grant_role(user=user, role=Role.APPLICANT)
-    outbox_enqueue(
+    _confirmation_enqueue(user)
+    return user
+
+
+# A new confirmation mail is queued at most this often for one account.
+CONFIRMATION_RESEND_INTERVAL = timedelta(minutes=5)
+
+
+@transaction.atomic
+def user_resend_confirmation(*, email):
+    """Queue a new confirmation mail for an account still waiting for its e-mail confirmation.
+
+    Nothing happens for an unknown, active or already confirmed address, nor when a
+    confirmation mail went to that account less than CONFIRMATION_RESEND_INTERVAL ago, so the
+    form can neither tell which addresses have an account nor flood a mailbox. Returns the
+    outbox row, or None.
+    """
+    user = (
+        User.objects.select_for_update()
+        .filter(email=email.strip().lower(), is_active=False, email_confirmed_at__isnull=True)
+        .first()
+    )
+    if user is None:
+        return None
+    recently_sent = OutboxMail.objects.filter(
+        recipient=user,
+        template="account_confirm",
+        created_at__gt=timezone.now() - CONFIRMATION_RESEND_INTERVAL,
+    ).exists()
+    if recently_sent:
+        return None
+    return _confirmation_enqueue(user)
+
+
+def _confirmation_enqueue(user):
+    from label.tokens import account_activation_link
+
+    return outbox_enqueue(
         to=user.email,
         template="account_confirm",
         context={"user": user, "link": account_activation_link(user)},
         recipient=user,
     )
-    return user
 
 
 def user_confirm_email(*, user):

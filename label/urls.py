@@ -38,6 +38,11 @@ urlpatterns = [
         accounts.SignUpConfirmView.as_view(),
         name="signup_confirm",
     ),
+    path(
+        "comptes/confirmation/renvoyer/",
+        accounts.SignUpResendView.as_view(),
+        name="signup_resend",
+    ),
     path("comptes/connexion/", accounts.LoginView.as_view(), name="login"),
     path("comptes/deconnexion/", accounts.LogoutView.as_view(), name="logout"),
     path("comptes/profil/", accounts.ProfileView.as_view(), name="profile"),

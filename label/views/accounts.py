@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +13,15 @@ from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
 
 from label import services
-from label.forms import LoginForm, OutboxPasswordResetForm, ProfileForm, SignUpForm
+from label.forms import (
+    LoginForm,
+    OutboxPasswordResetForm,
+    ProfileForm,
+    ResendConfirmationForm,
+    SignUpForm,
+)
 from label.models import User
+from label.ratelimit import ratelimit
 from label.tokens import account_activation_token
 
 
@@ -60,6 +68,33 @@ class SignUpConfirmView(View):
             request, _("Votre adresse e-mail est confirmée. Vous pouvez vous connecter.")
         )
         return redirect("label:login")
+
+
+class SignUpResendView(FormView):
+    """Sends a new confirmation link to an account whose link was lost or has expired.
+
+    The answer is the same whether or not such an account exists.
+    """
+
+    template_name = "registration/signup_resend.html"
+    form_class = ResendConfirmationForm
+    success_url = reverse_lazy("label:login")
+
+    @method_decorator(ratelimit(key="ip", rate="10/h"))
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        services.user_resend_confirmation(email=form.cleaned_data["email"])
+        messages.info(
+            self.request,
+            _(
+                "Si un compte en attente de confirmation existe pour cette adresse, un nouvel "
+                "e-mail de confirmation vient de lui être envoyé. Le lien est valable trois "
+                "jours."
+            ),
+        )
+        return super().form_valid(form)
 
 
 class LoginView(auth_views.LoginView):

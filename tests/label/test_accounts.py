@@ -195,6 +195,85 @@ def test_expired_confirmation_link_shows_clear_page_and_changes_nothing(
     assert User.objects.get().is_active is False
 
 
+def _resend(client, email, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse("label:signup_resend"), {"email": email}, follow=True)
+
+
+def test_expired_link_can_be_replaced_by_a_new_one_that_activates_the_account(
+    client, roles, django_capture_on_commit_callbacks
+):
+    _sign_up(client, django_capture_on_commit_callbacks)
+    old_path = _confirm_path(OutboxMail.objects.get())
+    later = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT, days=1)
+
+    with time_machine.travel(later, tick=False):
+        invalid_page = client.get(old_path).content.decode()
+        assert reverse("label:signup_resend") in invalid_page
+        response = _resend(
+            client, "Claire.Lefebvre@example.org", django_capture_on_commit_callbacks
+        )
+        new_row = OutboxMail.objects.latest("created_at")
+        client.get(_confirm_path(new_row))
+
+    assert "un nouvel e-mail de confirmation vient de lui être envoyé" in response.content.decode()
+    assert OutboxMail.objects.filter(template="account_confirm").count() == 2
+    assert (new_row.to, new_row.status) == ("claire.lefebvre@example.org", OutboxStatus.SENT)
+    user = User.objects.get()
+    assert user.is_active is True
+    # The account kept the password chosen at sign-up.
+    assert user.check_password("terrils-et-jardins-2026")
+
+
+def test_resend_is_limited_to_one_mail_every_five_minutes(
+    client, roles, django_capture_on_commit_callbacks
+):
+    _sign_up(client, django_capture_on_commit_callbacks)
+
+    _resend(client, "claire.lefebvre@example.org", django_capture_on_commit_callbacks)
+    assert OutboxMail.objects.count() == 1
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
+        _resend(client, "claire.lefebvre@example.org", django_capture_on_commit_callbacks)
+    assert OutboxMail.objects.count() == 2
+
+
+@pytest.mark.parametrize("email", ["inconnu@example.org", "active"])
+def test_resend_for_unknown_or_active_address_sends_nothing_and_says_the_same(
+    client, applicant, django_capture_on_commit_callbacks, email
+):
+    address = applicant.email if email == "active" else email
+
+    response = _resend(client, address, django_capture_on_commit_callbacks)
+
+    assert response.redirect_chain[-1][0] == reverse("label:login")
+    assert "Si un compte en attente de confirmation existe" in response.content.decode()
+    assert OutboxMail.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_resend_is_throttled_per_address(client, roles, django_capture_on_commit_callbacks):
+    statuses = [
+        client.post(reverse("label:signup_resend"), {"email": f"x{n}@example.org"}).status_code
+        for n in range(11)
+    ]
+
+    assert statuses == [302] * 10 + [429]
+
+
+def test_sign_up_with_an_address_awaiting_confirmation_points_to_a_new_link(
+    client, roles, django_capture_on_commit_callbacks
+):
+    _sign_up(client, django_capture_on_commit_callbacks)
+
+    response = _sign_up(client, django_capture_on_commit_callbacks, full_name="Autre Personne")
+
+    errors = response.context["form"].errors
+    assert "en attente de confirmation" in errors["email"][0]
+    assert User.objects.get().full_name == "Claire Lefebvre"
+    assert OutboxMail.objects.count() == 1
+
+
 def test_sign_up_with_taken_email_in_other_case_is_refused_in_french(
     client, roles, django_capture_on_commit_callbacks
 ):
