@@ -2,8 +2,11 @@
 
 import pytest
 
+from applications.enums import ApplicationState, Transition
+from applications.models import ApplicationEvent
 from label.models import OutboxMail, User
 from tests.conftest import DEMO_PASSWORD
+from tests.factories import ApplicationFactory
 
 # What a keyboard user sees of the element that has the focus.
 _FOCUSED = """
@@ -176,3 +179,95 @@ def test_login_form_with_keyboard_opens_profile(page, applicant):
     assert page.locator("h1").inner_text() == "Mon profil"
     applicant.refresh_from_db()
     assert applicant.last_login is not None
+
+
+# --- The applicant's submission with the keyboard alone (issue 7, point 3) --------------------
+
+# What a keyboard user sees of the focus: the outline, and Bootstrap's focus ring, which some
+# controls draw as a box-shadow instead of an outline.
+_FOCUS_RING = """
+() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  const box = element.getBoundingClientRect();
+  return {
+    tag: element.tagName.toLowerCase(),
+    id: element.id,
+    href: element.getAttribute("href"),
+    text: (element.innerText || element.value || "").trim(),
+    outlineStyle: style.outlineStyle,
+    outlineWidth: parseFloat(style.outlineWidth),
+    boxShadow: style.boxShadow,
+    visible: box.width > 1 && box.height > 1,
+  };
+}
+"""
+
+
+def focus_ring(page):
+    return page.evaluate(_FOCUS_RING)
+
+
+def assert_focus_ring(element):
+    """The focused control is on screen with an outline of 2 px or more, or a focus shadow."""
+    outline = element["outlineStyle"] not in {"none", "hidden"} and element["outlineWidth"] >= 2
+    shadow = element["boxShadow"] not in {"", "none"}
+    assert element["visible"], element
+    assert outline or shadow, f"no visible focus on {element}"
+
+
+def press_until(page, key, wanted, limit=80):
+    """Press `key` (Tab or Shift+Tab) until `wanted(element)`; every stop shows its focus.
+
+    Returns the stops passed through, the last one being the wanted control.
+    """
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press(key)
+        element = focus_ring(page)
+        if element["tag"] == "body":
+            continue
+        assert_focus_ring(element)
+        stops.append(element)
+        if wanted(element):
+            return stops
+    raise AssertionError(f"{key} reached no wanted control in {limit} presses: {stops[-5:]}")
+
+
+def with_text(text):
+    return lambda element: element["text"] == text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submission_with_keyboard_alone_files_the_dossier(page, applicant, browser_login):
+    """From the list of « Mon espace » to the filed dossier: Tab, Shift+Tab, Enter, Space."""
+    draft = ApplicationFactory(complete=True, owner=applicant)
+    browser_login(page.context, applicant)
+    page.goto("/mon-espace/")
+
+    # The skip link, then the file's link in the table.
+    stops = press_until(page, "Tab", lambda element: element["href"] == "#contenu")
+    page.keyboard.press("Enter")
+    stops += press_until(page, "Tab", with_text(draft.title))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # The file's page, then its confirmation page.
+    stops += press_until(page, "Tab", with_text("Vérifier et déposer le dossier"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    heading = page.locator("h1").inner_text()
+    # Past the button to « Annuler », back to the button, which Space presses.
+    stops += press_until(page, "Tab", with_text("Annuler"))
+    stops += press_until(page, "Shift+Tab", with_text("Déposer définitivement le dossier"))
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+
+    draft.refresh_from_db()
+    assert heading == "Déposer le dossier"
+    assert draft.state == ApplicationState.SUBMITTED
+    assert draft.reference
+    event = ApplicationEvent.objects.filter(application=draft).latest("created_at", "pk")
+    assert (event.transition, event.actor) == (Transition.SUBMIT, applicant)
+    assert OutboxMail.objects.filter(to=applicant.email, template="application_event").count() == 1
+    assert page.locator("main").get_by_text(draft.reference).first.is_visible()
+    assert {"a", "button"} <= {stop["tag"] for stop in stops}
