@@ -8,7 +8,10 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from label import services
+from label import (
+    admin_security,  # noqa: F401 -- registers the security records
+    services,
+)
 from label.catalogue import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from label import certificates, services
+from label import certificates, retention, services
 
 
 @shared_task(name="label.send_outbox_mail", ignore_result=True)
@@ -37,3 +37,10 @@ def task_render_certificate(certificate_id):
 def task_sweep_certificates():
     """Queue again the certificates still pending a while after their issue."""
     return certificates.certificate_sweep()
+
+
+@shared_task(name="label.apply_retention", ignore_result=True)
+def task_apply_retention():
+    """Apply the retention periods of personal data (daily, from the beat)."""
+    run = retention.retention_run(trigger="beat")
+    return run.pk if run is not None else None

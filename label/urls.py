@@ -4,7 +4,17 @@ from django.urls import path
 
 from label.feeds import LatestProjectsFeed
 from label.sitemaps import SITEMAPS
-from label.views import accounts, catalogue, certificates, health, opendata, pages, verification
+from label.views import (
+    accounts,
+    catalogue,
+    certificates,
+    health,
+    opendata,
+    otp,
+    pages,
+    privacy,
+    verification,
+)
 from label.views.call import CallView
 from label.views.waves import WaveCreateView, WaveListView, WaveUpdateView
 
@@ -14,7 +24,7 @@ urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
     path("accessibilite/", pages.AccessibilityView.as_view(), name="accessibility"),
     path("mentions-legales/", pages.LegalNoticeView.as_view(), name="legal_notice"),
-    path("donnees-personnelles/", pages.PrivacyView.as_view(), name="privacy"),
+    path("donnees-personnelles/", privacy.PrivacyNoticeView.as_view(), name="privacy"),
     path("sante/", health.health, name="health"),
     # Public catalogue; "statistiques/" comes before "<slug>/", which would swallow it.
     path("projets/", catalogue.catalogue_list, name="catalogue_list"),
@@ -66,6 +76,39 @@ urlpatterns = [
         "comptes/reinitialiser/termine/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # The person's data (RGPD rights) and the second factor
+    path("comptes/mes-donnees/", privacy.MyDataView.as_view(), name="privacy_my_data"),
+    path(
+        "comptes/mes-donnees/telecharger/",
+        privacy.MyDataExportView.as_view(),
+        name="privacy_export",
+    ),
+    path(
+        "comptes/mes-donnees/supprimer/",
+        privacy.AccountDeleteView.as_view(),
+        name="privacy_delete",
+    ),
+    path("comptes/double-authentification/", otp.OTPManageView.as_view(), name="otp_manage"),
+    path(
+        "comptes/double-authentification/activer/",
+        otp.OTPSetupView.as_view(),
+        name="otp_setup",
+    ),
+    path(
+        "comptes/double-authentification/verifier/",
+        otp.OTPVerifyView.as_view(),
+        name="otp_verify",
+    ),
+    path(
+        "comptes/double-authentification/codes-de-secours/",
+        otp.OTPRecoveryCodesView.as_view(),
+        name="otp_recovery_codes",
+    ),
+    path(
+        "comptes/double-authentification/desactiver/",
+        otp.OTPDisableView.as_view(),
+        name="otp_disable",
     ),
     # The call for applications, and the waves for the instruction team
     path("candidater/", CallView.as_view(), name="call"),

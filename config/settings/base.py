@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Security of accounts (label/middleware.py): idle sessions, the second factor of staff,
+    # rate limits of the account forms, the audit trail. They read the session, the account
+    # and leave messages, so they come after those three.
+    "label.middleware.SessionIdleMiddleware",
+    "label.middleware.RateLimitMiddleware",
+    "label.middleware.OTPMiddleware",
+    "label.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it reads the result of the authentication.
     "axes.middleware.AxesMiddleware",
@@ -117,6 +125,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # CNIL 2022-100, « case 2 » (password + lockout by axes): at least 50 bits of entropy.
+    {"NAME": "label.passwords.CnilEntropyValidator"},
 ]
 # Password-reset and e-mail confirmation links stay valid three days.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
@@ -139,6 +149,27 @@ AXES_USERNAME_CALLABLE = axes_username
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Second factor (TOTP, label/otp.py): the roles that must use it (besides admin-site
+# accounts), and the areas it guards. Everyone else may turn it on from the profile.
+OTP_REQUIRED_ROLES = ["instruction", "jury"]
+OTP_PROTECTED_PREFIXES = ["/instruction/", "/jury/", "/evaluations/", "/gestion/"]
+OTP_ISSUER = "Label Euralens"
+# Sessions end after this many seconds without a request: 30 minutes for the accounts that
+# must use a second factor, 2 hours for the others; and 8 hours after the login in any case.
+SESSION_IDLE_TIMEOUT_STAFF = int(os.environ.get("SESSION_IDLE_TIMEOUT_STAFF", str(30 * 60)))
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(2 * 60 * 60)))
+SESSION_MAX_AGE = 60 * 60 * 8
+
+# How long personal data is kept (label/retention.py, told on /donnees-personnelles/).
+RETENTION_DRAFT_MONTHS = int(os.environ.get("RETENTION_DRAFT_MONTHS", "12"))
+RETENTION_DRAFT_WARNING_DAYS = int(os.environ.get("RETENTION_DRAFT_WARNING_DAYS", "30"))
+RETENTION_CLOSED_FILE_YEARS = int(os.environ.get("RETENTION_CLOSED_FILE_YEARS", "5"))
+RETENTION_INACTIVE_ACCOUNT_YEARS = int(os.environ.get("RETENTION_INACTIVE_ACCOUNT_YEARS", "3"))
+RETENTION_ACCOUNT_WARNING_DAYS = int(os.environ.get("RETENTION_ACCOUNT_WARNING_DAYS", "30"))
+RETENTION_OUTBOX_MONTHS = int(os.environ.get("RETENTION_OUTBOX_MONTHS", "6"))
+RETENTION_INTEREST_MONTHS = int(os.environ.get("RETENTION_INTEREST_MONTHS", "24"))
+RETENTION_AUDIT_MONTHS = int(os.environ.get("RETENTION_AUDIT_MONTHS", "12"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -289,6 +320,11 @@ CELERY_BEAT_SCHEDULE = {
     "remind-reviewers": {
         "task": "reviews.remind_reviewers",
         "schedule": 3600.0,
+    },
+    # Retention of personal data (label/retention.py): once a day, at night.
+    "apply-retention": {
+        "task": "label.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

@@ -15,6 +15,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.conftest import login
+
 CHROMIUM = Path("/usr/bin/chromium")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO_ROOT / "node_modules"
@@ -146,7 +148,7 @@ def browser_login(live_server):
 
     def _login(context, user):
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        login(client, user)
         context.add_cookies(
             [
                 {

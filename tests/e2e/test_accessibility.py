@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from tests.conftest import login
 from tests.e2e.a11y import assert_no_axe_violation, format_vnu_errors, vnu_check
 from tests.e2e.conftest import SCREENSHOTS_DIR
 from tests.e2e.pages import PAGES
@@ -82,7 +83,7 @@ def test_pages_have_no_html_error(request, java, node_tool, tmp_path):
         else:
             client = Client()
             if user is not None:
-                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+                login(client, user)
             response = client.post(path, case.form) if case.form else client.get(path)
         assert response.status_code == case.status, case.name
         documents[case.name] = response.content.decode()

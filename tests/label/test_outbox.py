@@ -20,6 +20,7 @@ from label import services
 from label.enums import OutboxStatus
 from label.models import OutboxMail, User
 from label.tasks import task_send_outbox_mail, task_sweep_outbox
+from tests.conftest import login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -305,7 +306,7 @@ def test_beat_runs_the_sweep_every_minute():
 @pytest.fixture
 def admin_client(client, roles):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    login(client, admin)
     return client
 
 
@@ -374,7 +375,7 @@ def test_admin_outbox_is_readable_by_instruction_staff(client, instruction_user)
     instruction_user.is_staff = True
     instruction_user.save(update_fields=["is_staff"])
     _enqueue(to="visible@example.org")
-    client.force_login(instruction_user, backend="django.contrib.auth.backends.ModelBackend")
+    login(client, instruction_user)
 
     response = client.get(reverse("admin:label_outboxmail_changelist"))
 

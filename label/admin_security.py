@@ -1,0 +1,131 @@
+"""Technical admin (/gestion/) of the security records: audit trail, 2FA devices, retention.
+
+Imported by label/admin.py. Everything here is read-only, except the deletion of a 2FA device,
+which is how an administrator resets the second factor of someone who lost both their phone
+and their recovery codes (after checking who asks; the deletion itself is audited).
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from label import otp
+from label.enums import Role
+from label.models import AuditEvent, OTPDevice, RetentionRun
+
+STAFF_ROLE_NAMES = [Role.INSTRUCTION, Role.REVIEWER, Role.JURY]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+
+class StaffActorFilter(admin.SimpleListFilter):
+    """The accounts of the team, reviewers and jury: the people whose accesses are audited."""
+
+    title = _("auteur (équipe, évaluateurs, jury)")
+    parameter_name = "actor"
+
+    def lookups(self, request, model_admin):
+        users = (
+            get_user_model()
+            .objects.filter(Q(is_staff=True) | Q(groups__name__in=STAFF_ROLE_NAMES))
+            .distinct()
+            .order_by("full_name", "email")
+        )
+        return [(str(user.pk), f"{user.full_name} <{user.email}>") for user in users]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(actor_id=self.value())
+        return queryset
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail, append-only: filters by author, action, date and file."""
+
+    list_display = [
+        "created_at",
+        "actor_label",
+        "action",
+        "name",
+        "object_type",
+        "object_id",
+        "application_reference",
+        "status_code",
+        "ip_address",
+    ]
+    list_filter = [StaffActorFilter, "action", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["application_reference", "actor__email", "name", "object_id", "ip_address"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor"]
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+    show_full_result_count = False
+
+    @admin.display(description=_("auteur"), ordering="actor__email")
+    def actor_label(self, event):
+        if event.actor_id is None:
+            return "—"
+        if event.actor is None:
+            return _("compte supprimé n° %(id)s") % {"id": event.actor_id}
+        return event.actor.email
+
+
+@admin.register(OTPDevice)
+class OTPDeviceAdmin(admin.ModelAdmin):
+    """Who uses a second factor; deleting a device resets it (the account enrols again)."""
+
+    list_display = ["user", "confirmed_at", "last_used_at", "created_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user"]
+    fields = ["user", "confirmed_at", "last_used_at", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        otp.device_remove(user=obj.user)
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset.select_related("user"):
+            otp.device_remove(user=device.user)
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    """The runs of the retention task and what each did."""
+
+    list_display = [
+        "started_at",
+        "trigger",
+        "drafts_warned",
+        "drafts_deleted",
+        "files_anonymised",
+        "accounts_warned",
+        "accounts_deleted",
+        "accounts_anonymised",
+        "has_error",
+    ]
+    readonly_fields = [field.name for field in RetentionRun._meta.fields]
+    date_hierarchy = "started_at"
+
+    @admin.display(description=_("erreurs"), boolean=True)
+    def has_error(self, run):
+        return bool(run.error)
