@@ -69,6 +69,28 @@ def _lockout_response():
     return response
 
 
+def _jury_deliberation(user):
+    """A wave with three reviewed files in deliberation, one with its pending decision."""
+    from django.urls import reverse
+
+    from tests.factories import WaveFactory
+    from tests.factories.jury import decision_for, file_in_deliberation
+    from tests.factories.reviews import grid_for
+
+    wave = WaveFactory(number=11)
+    grid_for(wave)
+    files = [
+        file_in_deliberation(
+            wave,
+            title=title,
+            reviews=[{"value": value, "shared_comment": "Projet solide."}, {"value": value - 1}],
+        )
+        for title, value in (("Jardins partagés", 5), ("Ressourcerie", 3), ("Fresque", 2))
+    ]
+    decision_for(files[0])
+    return reverse("reviews:jury_wave", args=[wave.pk])
+
+
 WRONG_LOGIN = {"username": "personne-inconnue@example.org", "password": "pas-le-bon-mot"}
 BAD_SIGN_UP = {
     "full_name": "",
@@ -104,6 +126,7 @@ PAGES = [
     PageCase("instruction", "/instruction/", user="instruction_user"),
     PageCase("evaluations", "/evaluations/", user="reviewer"),
     PageCase("jury", "/jury/", user="jury_member"),
+    PageCase("jury-deliberation", _jury_deliberation, user="jury_member", screenshot=True),
     # Errors
     PageCase("acces-refuse", "/instruction/", user="applicant", status=403),
     PageCase("page-introuvable", "/page-qui-n-existe-pas/", status=404),
