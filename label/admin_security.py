@@ -18,6 +18,9 @@ STAFF_ROLE_NAMES = [Role.INSTRUCTION, Role.REVIEWER, Role.JURY]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    # No bulk action either: not even "delete selected".
+    actions = None
+
     def has_add_permission(self, request):
         return False
 
@@ -26,9 +29,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_actions(self, request):
-        return {}
 
 
 class StaffActorFilter(admin.SimpleListFilter):

@@ -35,6 +35,9 @@ AUDITED_READS = {
     "reviews:attachment": AuditAction.DOWNLOAD,
     "reviews:staff_review": AuditAction.VIEW,
     "reviews:ranking": AuditAction.VIEW,
+    "reviews:jury_wave": AuditAction.VIEW,
+    "reviews:jury_file": AuditAction.VIEW,
+    "reviews:jury_minutes": AuditAction.DOWNLOAD,
     "label:certificate_download": AuditAction.DOWNLOAD,
     "label:certificate_history": AuditAction.VIEW,
     "label:wave_certificates_zip": AuditAction.EXPORT,
@@ -66,9 +69,22 @@ _PK_TYPES = {
     "reviews:review_reopen": "review",
     "reviews:send_to_jury": "application",
     "reviews:committee_update": "committee",
+    "reviews:jury_file": "application",
+    "reviews:jury_decision": "application",
+    "reviews:jury_recuse": "application",
+    "reviews:jury_session_update": "jury_session",
+    "reviews:revoke_label": "application",
 }
 # The most precise object of a URL is recorded as its object; the others go to `extra`.
-_PRECISION = ["attachment", "certificate", "review", "assignment", "committee", "application"]
+_PRECISION = [
+    "attachment",
+    "certificate",
+    "review",
+    "assignment",
+    "committee",
+    "jury_session",
+    "application",
+]
 # How to find the application of an object: (app label, model, lookup of its application id).
 _APPLICATION_OF = {
     "certificate": ("label", "Certificate", "application_id"),
