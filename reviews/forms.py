@@ -121,6 +121,8 @@ class AutoAssignmentForm(forms.Form):
     )
 
     def __init__(self, *args, wave, **kwargs):
+        # Its own ids: the manual form beside it on the same page also has a "due_on" field.
+        kwargs.setdefault("auto_id", "id_auto_%s")
         super().__init__(*args, **kwargs)
         self.fields["committee"].queryset = wave.committees.order_by("kind", "name")
 
