@@ -152,7 +152,8 @@ class HolderForm(SectionForm):
         }
         widgets = {
             "holder_name": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            # "street-address" is for a multi-line field; this one holds one line.
+            "address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "postcode": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
             ),
