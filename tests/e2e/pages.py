@@ -25,6 +25,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils.csp import build_policy
 
+from tests.e2e import page_data as data
+
 
 @dataclass(frozen=True)
 class PageCase:
@@ -120,11 +122,83 @@ PAGES = [
     PageCase("reinitialiser-lien-invalide", "/comptes/reinitialiser/MQ/lien-perime/"),
     PageCase("profil", "/comptes/profil/", user="applicant", screenshot=True),
     PageCase("mot-de-passe", "/comptes/mot-de-passe/", user="applicant"),
+    PageCase("mes-donnees", "/comptes/mes-donnees/", user="applicant"),
+    PageCase("supprimer-mon-compte", "/comptes/mes-donnees/supprimer/", user="applicant"),
+    # Public pages showing data (after the account pages: "confirmation-invalide" needs an
+    # account number 1 that does not exist yet when the HTML check shares one database)
+    PageCase("appel", data.call_page, screenshot=True),
+    PageCase("verification", data.verification, screenshot=True),
+    PageCase("projets", data.catalogue_list, screenshot=True),
+    PageCase("projet", data.catalogue_detail, screenshot=True),
+    PageCase("projets-statistiques", data.catalogue_stats),
+    PageCase("donnees", data.opendata_page),
     # Areas by role
     PageCase("accueil-connecte", "/", user="instruction_user"),
     PageCase("mon-espace", "/mon-espace/", user="applicant"),
+    # Applicant area: the list, the editor's sections, the file, its moves
+    PageCase("mon-espace-candidatures", data.applicant_list, user="applicant"),
+    PageCase("dossier-porteur", data.dossier_section("porteur"), user="applicant"),
+    PageCase(
+        "dossier-projet",
+        data.dossier_section("projet", complete=True),
+        user="applicant",
+        screenshot=True,
+    ),
+    PageCase("dossier-projet-vide", data.dossier_section("projet"), user="applicant"),
+    PageCase("dossier-contribution", data.dossier_section("contribution"), user="applicant"),
+    PageCase("dossier-budget", data.dossier_section("budget", complete=True), user="applicant"),
+    PageCase("dossier-pieces", data.dossier_section("pieces", complete=True), user="applicant"),
+    PageCase("dossier-consentement", data.dossier_section("consentement"), user="applicant"),
+    PageCase("dossier-recapitulatif", data.dossier_summary, user="applicant"),
+    PageCase("candidature", data.applicant_detail, user="applicant", screenshot=True),
+    PageCase("candidature-labellisee", data.applicant_detail_labelled, user="applicant"),
+    PageCase("deposer", data.submit_confirmation, user="applicant"),
+    PageCase("completer", data.resubmit, user="applicant"),
+    # Applicant area: the list, the editor's sections, the file, its moves
+    PageCase("mon-espace-candidatures", data.applicant_list, user="applicant"),
+    PageCase("dossier-porteur", data.dossier_section("porteur"), user="applicant"),
+    PageCase(
+        "dossier-projet",
+        data.dossier_section("projet", complete=True),
+        user="applicant",
+        screenshot=True,
+    ),
+    PageCase("dossier-projet-vide", data.dossier_section("projet"), user="applicant"),
+    PageCase("dossier-contribution", data.dossier_section("contribution"), user="applicant"),
+    PageCase("dossier-budget", data.dossier_section("budget", complete=True), user="applicant"),
+    PageCase("dossier-pieces", data.dossier_section("pieces", complete=True), user="applicant"),
+    PageCase("dossier-consentement", data.dossier_section("consentement"), user="applicant"),
+    PageCase("dossier-recapitulatif", data.dossier_summary, user="applicant"),
+    PageCase("candidature", data.applicant_detail, user="applicant", screenshot=True),
+    PageCase("candidature-labellisee", data.applicant_detail_labelled, user="applicant"),
+    PageCase("deposer", data.submit_confirmation, user="applicant"),
+    PageCase("completer", data.resubmit, user="applicant"),
     PageCase("instruction", "/instruction/", user="instruction_user"),
+    # Instruction area: the dashboard, a file, the review process of a wave
+    PageCase("instruction-tableau", data.staff_list, user="instruction_user", screenshot=True),
+    PageCase("instruction-dossier", data.staff_detail, user="instruction_user"),
+    PageCase(
+        "instruction-dossier-evaluations", data.staff_detail_in_review, user="instruction_user"
+    ),
+    PageCase("instruction-grille", data.criteria_grid, user="instruction_user"),
+    PageCase("instruction-comites", data.committees, user="instruction_user"),
+    PageCase("instruction-attributions", data.assignment_board, user="instruction_user"),
+    PageCase("instruction-classement", data.ranking, user="instruction_user"),
+    # Instruction area: the dashboard, a file, the review process of a wave
+    PageCase("instruction-tableau", data.staff_list, user="instruction_user", screenshot=True),
+    PageCase("instruction-dossier", data.staff_detail, user="instruction_user"),
+    PageCase(
+        "instruction-dossier-evaluations", data.staff_detail_in_review, user="instruction_user"
+    ),
+    PageCase("instruction-grille", data.criteria_grid, user="instruction_user"),
+    PageCase("instruction-comites", data.committees, user="instruction_user"),
+    PageCase("instruction-attributions", data.assignment_board, user="instruction_user"),
+    PageCase("instruction-classement", data.ranking, user="instruction_user"),
     PageCase("evaluations", "/evaluations/", user="reviewer"),
+    # Reviewer area: the assigned files, the engagement, the grid
+    PageCase("evaluations-dossiers", data.reviewer_list, user="reviewer"),
+    PageCase("evaluation-engagement", data.engagement, user="reviewer"),
+    PageCase("evaluation", data.review_form, user="reviewer", screenshot=True),
     PageCase("jury", "/jury/", user="jury_member"),
     PageCase("jury-deliberation", _jury_deliberation, user="jury_member", screenshot=True),
     # Errors
