@@ -154,36 +154,8 @@ PAGES = [
     PageCase("candidature-labellisee", data.applicant_detail_labelled, user="applicant"),
     PageCase("deposer", data.submit_confirmation, user="applicant"),
     PageCase("completer", data.resubmit, user="applicant"),
-    # Applicant area: the list, the editor's sections, the file, its moves
-    PageCase("mon-espace-candidatures", data.applicant_list, user="applicant"),
-    PageCase("dossier-porteur", data.dossier_section("porteur"), user="applicant"),
-    PageCase(
-        "dossier-projet",
-        data.dossier_section("projet", complete=True),
-        user="applicant",
-        screenshot=True,
-    ),
-    PageCase("dossier-projet-vide", data.dossier_section("projet"), user="applicant"),
-    PageCase("dossier-contribution", data.dossier_section("contribution"), user="applicant"),
-    PageCase("dossier-budget", data.dossier_section("budget", complete=True), user="applicant"),
-    PageCase("dossier-pieces", data.dossier_section("pieces", complete=True), user="applicant"),
-    PageCase("dossier-consentement", data.dossier_section("consentement"), user="applicant"),
-    PageCase("dossier-recapitulatif", data.dossier_summary, user="applicant"),
-    PageCase("candidature", data.applicant_detail, user="applicant", screenshot=True),
-    PageCase("candidature-labellisee", data.applicant_detail_labelled, user="applicant"),
-    PageCase("deposer", data.submit_confirmation, user="applicant"),
-    PageCase("completer", data.resubmit, user="applicant"),
+    PageCase("completer-erreurs", data.resubmit, user="applicant", form={"reply": ""}),
     PageCase("instruction", "/instruction/", user="instruction_user"),
-    # Instruction area: the dashboard, a file, the review process of a wave
-    PageCase("instruction-tableau", data.staff_list, user="instruction_user", screenshot=True),
-    PageCase("instruction-dossier", data.staff_detail, user="instruction_user"),
-    PageCase(
-        "instruction-dossier-evaluations", data.staff_detail_in_review, user="instruction_user"
-    ),
-    PageCase("instruction-grille", data.criteria_grid, user="instruction_user"),
-    PageCase("instruction-comites", data.committees, user="instruction_user"),
-    PageCase("instruction-attributions", data.assignment_board, user="instruction_user"),
-    PageCase("instruction-classement", data.ranking, user="instruction_user"),
     # Instruction area: the dashboard, a file, the review process of a wave
     PageCase("instruction-tableau", data.staff_list, user="instruction_user", screenshot=True),
     PageCase("instruction-dossier", data.staff_detail, user="instruction_user"),
