@@ -7,6 +7,7 @@ policy would block anyway.
 
 import hashlib
 import json
+import re
 from datetime import datetime
 from functools import wraps
 from typing import Annotated, Literal
@@ -42,6 +43,7 @@ from label.views.opendata import site_base_url
 API_PAGE_SIZE = 20
 API_MAX_PAGE_SIZE = 100
 API_CACHE_SECONDS = 60
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class LocalDocs(DocsBase):
@@ -89,6 +91,9 @@ def _schema_type(schema):
     parts = []
     for option in options:
         if option.get("type") == "null":
+            continue
+        if option.get("maxLength") == 0:
+            parts.append("vide (pas de filtre)")
             continue
         if "enum" in option and len(option["enum"]) > 15:
             parts.append(f"{option.get('type', 'string')} ({len(option['enum'])} valeurs)")
@@ -188,41 +193,67 @@ def _empty_as_none(value):
 EmptyAsNone = BeforeValidator(_empty_as_none)
 
 
+def _empty_allowed(schema):
+    """Say so in the schema: a query string has no null, an empty value means "no filter"."""
+    options = schema.get("anyOf")
+    if options:
+        schema["anyOf"] = [option for option in options if option.get("type") != "null"]
+        schema["anyOf"].append({"type": "string", "maxLength": 0})
+
+
 class ProjectFilters(Schema):
     q: Annotated[str | None, EmptyAsNone] = Field(
         None,
+        json_schema_extra=_empty_allowed,
         max_length=CATALOGUE_QUERY_MAX_LENGTH,
         description="Recherche dans le nom, le porteur, les communes et le résumé, sans tenir "
         "compte des majuscules ni des accents (« bethune » trouve « Béthune »). Plusieurs mots : "
         "tous doivent figurer.",
     )
-    theme: Annotated[Theme | None, EmptyAsNone] = Field(None, description="Code de thème.")
+    theme: Annotated[Theme | None, EmptyAsNone] = Field(
+        None, json_schema_extra=_empty_allowed, description="Code de thème."
+    )
     agglomeration: Annotated[Agglomeration | None, EmptyAsNone] = Field(
-        None, description="Agglomération (PMA : projets de tout le territoire)."
+        None,
+        json_schema_extra=_empty_allowed,
+        description="Agglomération (PMA : projets de tout le territoire).",
     )
     commune: Annotated[TerritoryCode | None, EmptyAsNone] = Field(
-        None, description="Code INSEE d'une des 150 communes du Pôle Métropolitain de l'Artois."
+        None,
+        json_schema_extra=_empty_allowed,
+        description="Code INSEE d'une des 150 communes du Pôle Métropolitain de l'Artois.",
     )
     year: Annotated[int | None, EmptyAsNone] = Field(
         None,
+        json_schema_extra=_empty_allowed,
         ge=CATALOGUE_YEAR_RANGE[0],
         le=CATALOGUE_YEAR_RANGE[1],
         description="Année de labellisation.",
     )
     wave: Annotated[int | None, EmptyAsNone] = Field(
         None,
+        json_schema_extra=_empty_allowed,
         ge=CATALOGUE_WAVE_RANGE[0],
         le=CATALOGUE_WAVE_RANGE[1],
         description="Numéro de vague.",
     )
-    award: Annotated[Award | None, EmptyAsNone] = Field(None, description="Distinction.")
+    award: Annotated[Award | None, EmptyAsNone] = Field(
+        None, json_schema_extra=_empty_allowed, description="Distinction."
+    )
     sort: Annotated[Literal["recent", "oldest", "name"] | None, EmptyAsNone] = Field(
         None,
+        json_schema_extra=_empty_allowed,
         description="Ordre : recent (par défaut : année décroissante), oldest, name.",
     )
-    page: Annotated[int | None, EmptyAsNone] = Field(None, ge=1, description="Page (dès 1).")
+    page: Annotated[int | None, EmptyAsNone] = Field(
+        None, json_schema_extra=_empty_allowed, ge=1, description="Page (dès 1)."
+    )
     page_size: Annotated[int | None, EmptyAsNone] = Field(
-        None, ge=1, le=API_MAX_PAGE_SIZE, description=f"Projets par page (défaut {API_PAGE_SIZE})."
+        None,
+        json_schema_extra=_empty_allowed,
+        ge=1,
+        le=API_MAX_PAGE_SIZE,
+        description=f"Projets par page (défaut {API_PAGE_SIZE}).",
     )
 
 
@@ -357,7 +388,8 @@ def project_list(request, filters: Query[ProjectFilters]):
     tags=["projets"],
 )
 def project_detail(request, response: HttpResponse, slug: str):
-    entry = catalogue_entry_get_public(slug)
+    # Only a slug's characters reach the database (PostgreSQL refuses NUL in a query).
+    entry = catalogue_entry_get_public(slug) if SLUG.fullmatch(slug) else None
     if entry is None:
         return Status(404, {"detail": "Aucun projet publié avec cet identifiant."})
     _set_last_modified(response)

@@ -1,6 +1,7 @@
 """Reads of the label app."""
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
@@ -39,6 +40,7 @@ CATALOGUE_YEAR_RANGE = (2000, 2100)
 CATALOGUE_WAVE_RANGE = (1, 999)
 CATALOGUE_QUERY_MAX_LENGTH = 100
 CATALOGUE_QUERY_MAX_WORDS = 8
+INSEE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,9 @@ def catalogue_filters_parse(params):
             )
     commune = get("commune")
     if commune:
-        if Commune.objects.filter(insee_code=commune).exists():
+        # The shape is checked before the database is asked: PostgreSQL refuses some
+        # characters (NUL) in a query, which would otherwise end in a server error.
+        if INSEE_CODE.fullmatch(commune) and Commune.objects.filter(insee_code=commune).exists():
             values["commune"] = commune
         else:
             errors["commune"] = (

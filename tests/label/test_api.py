@@ -91,6 +91,32 @@ def test_unknown_filter_value_is_refused_with_a_clear_400(client, history, param
     assert body["errors"][parameter]
 
 
+@pytest.mark.parametrize("commune", ["62\x00498", "6249\x00", "\x00"])
+def test_nul_characters_in_filters_are_refused_not_crashed_on(client, history, commune):
+    body = get_json(client, "/api/projects", {"commune": commune}, status=400)
+
+    assert list(body["errors"]) == ["commune"]
+
+
+def test_nul_character_in_a_slug_is_not_found(client, history):
+    body = get_json(client, "/api/projects/mine%00de-soleil", status=404)
+
+    assert body["detail"] == "Aucun projet publié avec cet identifiant."
+
+
+def test_empty_filters_of_the_page_form_are_accepted_and_documented(client, history):
+    page = get_json(client, "/api/projects", {"theme": "", "wave": "", "sort": "", "page": ""})
+    schema = get_json(client, "/api/openapi.json")
+
+    assert page["count"] == 16
+    wave = next(
+        parameter
+        for parameter in schema["paths"]["/api/projects"]["get"]["parameters"]
+        if parameter["name"] == "wave"
+    )
+    assert {"type": "string", "maxLength": 0} in wave["schema"]["anyOf"]
+
+
 def test_unknown_theme_message_lists_the_allowed_values(client, history):
     body = get_json(client, "/api/projects", {"theme": "sport"}, status=400)
 

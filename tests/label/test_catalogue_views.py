@@ -99,6 +99,7 @@ def test_list_filters_combine(client, history, query, expected):
         "page=abc",
         "theme=",
         "q=" + "x" * 500,
+        "commune=62%00498",
     ],
 )
 def test_list_ignores_unknown_filter_values(client, history, query):
@@ -126,6 +127,12 @@ def test_search_ignores_case_and_accents(client, history, query, expected):
     response = client.get(LIST_URL, {"q": query})
 
     assert set(card_names(response)) == expected
+
+
+def test_search_with_a_nul_character_still_searches(client, history):
+    response = client.get(f"{LIST_URL}?q=bethune%00")
+
+    assert card_names(response) == ["Tiers-lieu Le Passage à Niveaux"]
 
 
 def test_search_with_no_result_says_so(client, history):
