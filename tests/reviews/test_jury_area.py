@@ -313,3 +313,27 @@ def test_file_in_deliberation_without_reviews_is_listed(client, wave):
 
     assert lonely.reference in html
     assert "0 / 0" in html
+
+
+def test_recused_member_does_not_read_the_announced_outcome_of_their_file(
+    client, deliberation, wave
+):
+    from applications.enums import ApplicationState
+    from applications.models import Application
+    from reviews.enums import JuryOutcome
+
+    strong, middle, weak = deliberation
+    member = jury_member()
+    Recusal.objects.create(wave=wave, application=weak, member=member, reason="Lien familial.")
+    decision_for(weak, outcome=JuryOutcome.REFUSED)
+    decision_for(middle, outcome=JuryOutcome.DEFERRED)
+    Application.objects.filter(pk=weak.pk).update(state=ApplicationState.REFUSED)
+    Application.objects.filter(pk=middle.pk).update(state=ApplicationState.DEFERRED)
+    login(client, member)
+
+    html = _html(client.get(reverse("reviews:jury_wave", args=[wave.pk])))
+
+    announced = html[html.index("Décisions annoncées") :]
+    assert "Catégorie 2 — Pris en considération" in announced
+    assert "Catégorie 3" not in announced
+    assert "Vous étiez récusé(e) pour ce dossier." in announced
