@@ -66,7 +66,9 @@ class LocalDocs(DocsBase):
                                 "name": parameter["name"],
                                 "required": parameter.get("required", False),
                                 "description": parameter.get("description", ""),
-                                "type": _schema_type(parameter.get("schema", {})),
+                                "type": _schema_type(
+                                    parameter.get("schema", {}), schema.get("components", {})
+                                ),
                             }
                             for parameter in operation.get("parameters", [])
                         ],
@@ -85,11 +87,14 @@ class LocalDocs(DocsBase):
         return render(request, "label/catalogue/api_docs.html", context)
 
 
-def _schema_type(schema):
+def _schema_type(schema, components):
     """A short reading of a parameter's JSON schema for the documentation page."""
     options = schema.get("anyOf") or [schema]
     parts = []
     for option in options:
+        if "$ref" in option:
+            name = option["$ref"].rsplit("/", 1)[-1]
+            option = components.get("schemas", {}).get(name, option)
         if option.get("type") == "null":
             continue
         if option.get("maxLength") == 0:

@@ -5,7 +5,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from label.selectors import catalogue_entry_list_latest
+from label.selectors import catalogue_entry_list_new
 
 FEED_SIZE = 20
 
@@ -24,7 +24,7 @@ class LatestProjectsFeed(Feed):
         return reverse("label:catalogue_feed")
 
     def items(self):
-        return catalogue_entry_list_latest(limit=FEED_SIZE)
+        return catalogue_entry_list_new(limit=FEED_SIZE)
 
     def item_title(self, item):
         return item.name

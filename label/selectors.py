@@ -219,7 +219,13 @@ def catalogue_entry_list_related(entry, *, limit=3):
 
 
 def catalogue_entry_list_latest(*, limit=3):
-    """The entries most recently added to the public catalogue."""
+    """The most recently labelled projects: latest year first, then latest published."""
+    entries = CatalogueEntry.objects.public().order_by("-sort_year", "-published_at", "sort_name")
+    return list(entries[:limit])
+
+
+def catalogue_entry_list_new(*, limit=20):
+    """The entries most recently added to the public catalogue (the Atom feed's news)."""
     entries = CatalogueEntry.objects.public().order_by("-published_at", "-sort_year", "sort_name")
     return list(entries[:limit])
 

@@ -264,6 +264,7 @@ def test_docs_are_served_locally_without_any_script(client):
     assert "<script>" not in body and "cdn" not in body.lower()
     assert "/api/projects" in body and 'href="/api/openapi.json"' in body
     assert "Paramètres de /api/projects" in body
+    assert "amenagement | habitat" in body  # the enums of the schema, spelled out
     assert body.count("<h1") == 1
 
 

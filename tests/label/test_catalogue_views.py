@@ -391,6 +391,16 @@ def test_home_page_shows_the_latest_labelled_projects(client):
     assert "Projet caché" not in body
 
 
+def test_home_page_puts_the_latest_year_first_whatever_the_import_order(client):
+    CatalogueEntryFactory(name="Labellisé en 2024", year=2024)
+    CatalogueEntryFactory(name="Sans année", year=None)
+    CatalogueEntryFactory(name="Labellisé en 2020", year=2020)
+
+    response = client.get(reverse("label:home"))
+
+    assert card_names(response) == ["Labellisé en 2024", "Labellisé en 2020", "Sans année"]
+
+
 def test_navigation_links_to_the_catalogue(client):
     body = client.get(reverse("label:home")).content.decode()
 
