@@ -243,3 +243,12 @@ def test_dashboard_query_count_does_not_grow(
         response = staff_client.get(URL, {"q": "jardins", "agglomeration": "CALL", "commune": ""})
 
     assert len(table_titles(response)) == min(count, 25)
+
+
+def test_dashboard_links_to_every_page_that_steers_the_wave(staff_client, open_wave):
+    page = staff_client.get(reverse("applications:instruction_home")).content.decode()
+
+    for name in ("criteria_grid", "committees", "assignments", "ranking", "announce"):
+        assert reverse(f"reviews:{name}", args=[open_wave.pk]) in page
+    assert reverse("label:wave_certificates_zip", args=[open_wave.pk]) in page
+    assert reverse("label:wave_update", args=[open_wave.pk]) in page
