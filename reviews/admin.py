@@ -3,7 +3,16 @@ of the instruction and reviewer areas, which apply its rules."""
 
 from django.contrib import admin
 
-from reviews.models import Assignment, Committee, Review, ReviewerProfile, Score
+from reviews.models import (
+    Assignment,
+    Committee,
+    JuryDecision,
+    JurySession,
+    Recusal,
+    Review,
+    ReviewerProfile,
+    Score,
+)
 
 
 @admin.register(Committee)
@@ -63,3 +72,24 @@ class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["assignment", "state", "opinion", "submitted_at"]
     list_filter = ["state", "opinion", "assignment__application__wave"]
     inlines = [ScoreInline]
+
+
+# Jury records are written by the jury pages and the announcement only; the admin reads them.
+@admin.register(JuryDecision)
+class JuryDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["application", "outcome", "recorded_by", "recorded_at", "announced_at"]
+    list_filter = ["outcome", "application__wave"]
+    search_fields = ["application__reference", "application__title"]
+
+
+@admin.register(JurySession)
+class JurySessionAdmin(ReadOnlyAdmin):
+    list_display = ["wave", "held_on", "place"]
+    list_filter = ["wave"]
+
+
+@admin.register(Recusal)
+class RecusalAdmin(ReadOnlyAdmin):
+    list_display = ["application", "member", "automatic", "created_at"]
+    list_filter = ["automatic", "wave"]
+    search_fields = ["application__reference", "member__email", "member__full_name"]
