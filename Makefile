@@ -64,8 +64,8 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 messages: setup
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=.tools --no-obsolete
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=.tools --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles
