@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,8 +98,12 @@ class LoginForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Adresse e-mail")
         self.fields["username"].widget = forms.EmailInput(
-            attrs={"autocomplete": "email", "autofocus": True}
+            attrs={"autocomplete": "email", "autofocus": True, "maxlength": 254}
         )
+        # AuthenticationForm sets max_length after the field is built, so no validator
+        # checks it: an address of 100,000 characters reached authenticate() and axes, whose
+        # log column is 255 characters long (a 500 on PostgreSQL).
+        self.fields["username"].validators.append(MaxLengthValidator(254))
 
     def clean(self):
         try:

@@ -142,7 +142,8 @@ def axes_username(request, credentials):
     """The login as axes counts it: trimmed and lower-cased, as the e-mail logins are, so
     that writing an address in other cases does not buy more attempts."""
     source = credentials if credentials else getattr(request, "POST", {})
-    return (source.get(AXES_USERNAME_FORM_FIELD) or "").strip().lower()
+    # Cut to the 255 characters of axes' log columns, whatever a client sends.
+    return (source.get(AXES_USERNAME_FORM_FIELD) or "").strip().lower()[:255]
 
 
 AXES_USERNAME_CALLABLE = axes_username
