@@ -102,7 +102,8 @@ def test_a_document_download_is_recorded(client, instruction_user, filed):
             kwargs={"pk": filed.pk, "attachment_pk": attachment.pk},
         )
     )
-    response.close()
+    # Read to the end: the test client then closes the file as a WSGI server would.
+    assert b"".join(response.streaming_content)
 
     (event,) = events(action=AuditAction.DOWNLOAD)
     assert (event.object_type, event.object_id) == ("attachment", str(attachment.pk))

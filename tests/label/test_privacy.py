@@ -72,9 +72,10 @@ def files(applicant, open_wave, instruction_user):
 
 
 def _zip(response):
-    """The archive of a download; the response is closed (it holds a temporary file)."""
+    """The archive of a download, read to the end: the test client then closes the response
+    (and its temporary file) as a WSGI server would. Closing it by hand would also close the
+    test database's connection on PostgreSQL."""
     content = b"".join(response.streaming_content)
-    response.close()
     return zipfile.ZipFile(io.BytesIO(content))
 
 

@@ -174,10 +174,12 @@ def test_other_peoples_ids_are_refused_and_change_nothing(
                 response = client.get(url) if method == "get" else client.post(url, HARMFUL_POST)
                 where = (url, role, method, response.status_code)
                 assert _refused(role, response), where
+                # Reading a streamed file to its end lets the test client close it the way a
+                # WSGI server does (closing it by hand would also close the test database's
+                # connection on PostgreSQL).
                 content = (
                     b"".join(response.streaming_content) if response.streaming else response.content
                 )
-                response.close()
                 assert SECRET.encode() not in content, where
 
     assert fingerprint() == before
