@@ -500,3 +500,14 @@ def test_staff_page_queries_do_not_grow_with_the_thread_and_the_timeline(
     many = _page_queries(staff_client, submitted)
 
     assert many == few
+
+
+def test_send_to_jury_shortcut_leads_to_the_form_on_the_same_page(staff_client, open_wave):
+    in_review = staff_application(open_wave, state=S.IN_REVIEW)
+
+    html = staff_client.get(detail_url(in_review)).content.decode()
+
+    # The shortcut is an in-page link (the hand-over itself only accepts a POST).
+    assert 'href="#transmettre-au-jury"' in html
+    assert 'id="transmettre-au-jury"' in html
+    assert f'action="{reverse("reviews:send_to_jury", kwargs={"pk": in_review.pk})}"' in html
