@@ -138,7 +138,7 @@ def test_send_to_jury_is_offered_only_in_review(staff_client, open_wave):
     assert eligible_page.context["send_to_jury_url"] == ""
     assert in_review_page.context["send_to_jury_url"] == (url or "")
     if url:
-        assert f'href="{url}"' in in_review_page.content.decode()
+        assert f'action="{url}"' in in_review_page.content.decode()
 
 
 # The moves
