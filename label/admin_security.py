@@ -5,9 +5,12 @@ which is how an administrator resets the second factor of someone who lost both 
 and their recovery codes (after checking who asks; the deletion itself is audited).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from label import otp
@@ -63,7 +66,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
         "name",
         "object_type",
         "object_id",
-        "application_reference",
+        "application_link",
         "status_code",
         "ip_address",
     ]
@@ -73,6 +76,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_select_related = ["actor"]
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
     show_full_result_count = False
+
+    @admin.display(description=_("dossier"), ordering="application_reference")
+    def application_link(self, event):
+        """The file's reference, as a link that filters the list on that file."""
+        if not event.application_reference:
+            return "—"
+        query = urlencode({"application_reference": event.application_reference})
+        return format_html('<a href="?{}">{}</a>', query, event.application_reference)
 
     @admin.display(description=_("auteur"), ordering="actor__email")
     def actor_label(self, event):

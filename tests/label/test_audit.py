@@ -267,12 +267,17 @@ def test_administrators_list_and_filter_the_trail(client, roles, instruction_use
     by_actor = client.get(url, {"actor": instruction_user.pk})
     by_action = client.get(url, {"action": AuditAction.VIEW})
     by_file = client.get(url, {"q": "EL11-0007"})
+    by_link = client.get(url, {"application_reference": "EL11-0007"})
+    by_date = client.get(url, {"created_at__gte": "2000-01-01 00:00:00+00:00"})
 
     view = events(action=AuditAction.VIEW)
     assert {event.actor_id for event in by_actor.context["cl"].result_list} == {instruction_user.pk}
     assert view[0] in by_actor.context["cl"].result_list
     assert list(by_action.context["cl"].result_list) == view
     assert list(by_file.context["cl"].result_list) == view
+    assert list(by_link.context["cl"].result_list) == view
+    assert 'href="?application_reference=EL11-0007"' in by_action.content.decode()
+    assert by_date.context["cl"].result_count == AuditEvent.objects.count()
     assert client.get(reverse("admin:label_auditevent_add")).status_code == 403
 
 
