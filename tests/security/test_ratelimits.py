@@ -2,7 +2,10 @@
 certificate verification, expression of interest, the second factor and account deletion.
 Past the limit the answer is the French 429 page with Retry-After, and nothing is done."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +16,16 @@ from label.otp import SESSION_VERIFIED_KEY
 from tests.conftest import DEMO_PASSWORD, login
 
 pytestmark = pytest.mark.django_db
+
+# The limits count in fixed windows (a minute, an hour): the clock stands still a few
+# seconds after the start of an hour, so that no test straddles two windows.
+WINDOW_START = datetime(2026, 11, 26, 9, 0, 5, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _clock_inside_one_window():
+    with time_machine.travel(WINDOW_START, tick=False):
+        yield
 
 
 def _assert_throttled(response):
