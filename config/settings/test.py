@@ -1,7 +1,10 @@
 """Settings for the test suite: the base, plus fast hashing and in-memory mail."""
 
 import os
+import uuid
 from urllib.parse import urlsplit
+
+from django.core.cache.backends.redis import RedisCache
 
 from config.settings.base import *  # noqa: F403 -- settings modules extend the base namespace
 
@@ -20,13 +23,32 @@ AXES_ENABLED = True
 # app with config.celery.make_celery_app() and turn eager mode off on it (tests/integration/,
 # the broker-down test of the outbox).
 CELERY_TASK_ALWAYS_EAGER = True
+
+
+class RunScopedRedisCache(RedisCache):
+    """The Redis cache of one test run: its keys carry the run's prefix, and clear() deletes
+    only those, where Django's flushes the whole database under other runs' feet."""
+
+    def clear(self):
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+        return True
+
+
 if REDIS_URL:  # noqa: F405
-    # The suite clears the cache around every test, which empties a whole Redis database:
-    # keep the cache off the broker's database so a concurrent worker test loses nothing.
+    # The suite clears the cache around every test. Its keys live in the database after the
+    # broker's, under a prefix of this run, so that neither a worker test's queue nor another
+    # suite running at the same time on the same Redis loses anything.
     _redis = urlsplit(REDIS_URL)  # noqa: F405
     _broker_db = int(_redis.path.strip("/") or 0)
     _cache_path = f"/{(_broker_db + 1) % 16}"
-    CACHES["default"]["LOCATION"] = _redis._replace(path=_cache_path).geturl()  # noqa: F405
+    CACHES["default"] = {  # noqa: F405
+        "BACKEND": "config.settings.test.RunScopedRedisCache",
+        "LOCATION": _redis._replace(path=_cache_path).geturl(),
+        "KEY_PREFIX": f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}",
+    }
 # Several suites may share one PostgreSQL server (CI beside developers' runs): a suffix gives
 # this run a test database of its own. SQLite tests use an in-memory database anyway.
 _default_db = DATABASES["default"]  # noqa: F405

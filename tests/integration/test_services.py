@@ -42,3 +42,20 @@ def test_database_is_postgresql_when_configured(postgres_url):
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version_num")
         assert int(cursor.fetchone()[0]) >= 130000
+
+
+@pytest.mark.integration
+def test_cache_clear_leaves_the_keys_of_other_runs(redis_url, settings):
+    import redis
+
+    other_run = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    foreign_key = f"test-other-run-{uuid.uuid4().hex}:1:compteur"
+    other_run.set(foreign_key, 3, ex=60)
+    cache.set("compteur", 1, timeout=60)
+
+    cache.clear()
+
+    assert cache.get("compteur") is None
+    assert other_run.get(foreign_key) == b"3"
+    other_run.delete(foreign_key)
+    other_run.close()
