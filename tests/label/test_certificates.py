@@ -772,7 +772,7 @@ def _at_once(*targets):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @on_postgresql
 def test_certificate_rendered_by_two_workers_at_once_is_rendered_once(settings):
     with mock.patch.object(services, "certificate_schedule_render"):  # no eager rendering
@@ -799,7 +799,7 @@ def test_certificate_rendered_by_two_workers_at_once_is_rendered_once(settings):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @on_postgresql
 def test_certificates_issued_at_once_in_a_wave_get_consecutive_numbers():
     first = labelled_application(announced_at=CEREMONY)
