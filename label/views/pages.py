@@ -16,10 +16,6 @@ class LegalNoticeView(TemplateView):
     template_name = "label/legal_notice.html"
 
 
-class PrivacyView(TemplateView):
-    template_name = "label/privacy.html"
-
-
 def permission_denied(request, exception=None):
     """The French 403 page, in the portal's layout, with no data of the refused object."""
     return render(request, "403.html", status=403)
