@@ -62,6 +62,7 @@ test-ci:
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 messages: setup
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=.tools --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete

@@ -1,4 +1,5 @@
-"""Forms of the applicant area: the message thread and the answer to a completion request.
+"""Forms of the applicant area: the message thread, the answer to a completion request, and
+the expression of interest left on the call page.
 
 They validate and return clean data; the views hand it to one workflow or service function.
 """
@@ -50,3 +51,26 @@ class ResubmitForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """An empty form: a confirmation page posts only its CSRF token."""
+
+
+class ExpressionOfInterestForm(forms.Form):
+    """An address to write to when the next call opens, and a few words on the project.
+
+    `website` is a honeypot: hidden from people (and from screen readers), filled by robots.
+    """
+
+    email = forms.EmailField(
+        label=_("Votre adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    message = forms.CharField(
+        label=_("Votre projet en quelques lignes (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    website = forms.CharField(
+        label=_("Laissez ce champ vide"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )

@@ -2,7 +2,7 @@
 
 import rules
 
-from applications.enums import DECIDED_STATES, EDITABLE_STATES, WITHDRAWABLE_STATES
+from applications.enums import DECIDED_STATES
 from label.rules import is_authenticated, is_instruction
 
 
@@ -13,12 +13,12 @@ def is_owner(user, application):
 
 @rules.predicate
 def is_editable(user, application):
-    return application is not None and application.state in EDITABLE_STATES
+    return application is not None and application.is_editable
 
 
 @rules.predicate
 def is_withdrawable(user, application):
-    return application is not None and application.state in WITHDRAWABLE_STATES
+    return application is not None and application.is_withdrawable
 
 
 @rules.predicate

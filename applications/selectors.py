@@ -4,9 +4,9 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch
 
 from applications.enums import ApplicationState, Transition
 from applications.models import Application, ApplicationEvent, Attachment, Message, StaffNote
-from applications.models.application import search_normalise
 from label.enums import Agglomeration
 from label.models import Commune
+from label.text import search_normalise
 
 
 def application_list_for_owner(user):
@@ -20,6 +20,11 @@ def application_list_for_owner(user):
         .select_related("wave", "carried_over_to", "carried_over_from")
         .order_by("-created_at", "-pk")
     )
+
+
+def application_get_own_for_edit(user, pk):
+    """One application of the account with its wave only, or None: the editor's light read."""
+    return Application.objects.owned_by(user).select_related("wave").filter(pk=pk).first()
 
 
 def application_get_for_owner(user, pk):

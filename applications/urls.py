@@ -1,10 +1,12 @@
 from django.urls import path
 
-from applications.views import applicant, dossier, instruction
+from applications.views import applicant, call, dossier, instruction
 
 app_name = "applications"
 
 urlpatterns = [
+    # The call for applications
+    path("candidater/", call.CallView.as_view(), name="call"),
     # Applicant area
     path("mon-espace/", applicant.ApplicantHomeView.as_view(), name="applicant_home"),
     path(

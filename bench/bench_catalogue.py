@@ -83,9 +83,14 @@ def install_bench_urls():
 
 def generate(count, seed=2012):
     """Insert `count` synthetic entries with communes and themes, in bulk."""
+    from catalogue.models import (
+        CatalogueEntry,
+        CatalogueEntryTheme,
+        catalogue_touch,
+    )
     from label.enums import Agglomeration, Award, HolderType, Theme
-    from label.models import CatalogueEntry, CatalogueEntryTheme, Commune
-    from label.models.catalogue import catalogue_touch, search_normalise
+    from label.models import Commune
+    from label.text import search_normalise
 
     rng = random.Random(seed)  # noqa: S311 -- reproducible test data, not a secret
     communes_by_epci = {}

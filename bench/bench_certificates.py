@@ -59,19 +59,18 @@ def _interleaved_medians(functions, runs):
 def bench_single(runs):
     from unittest import mock
 
-    from label import certificates
+    from certificates import services
     from label.pdf import LocalStaticFetcher, _font_config
     from tests.factories.certificates import labelled_application
 
     # Rows only: the renderings are timed below, not run by the (eager) task on issue.
-    with mock.patch.object(certificates, "certificate_schedule_render"):
-        certificate = certificates.certificate_issue(application=labelled_application())
+    with mock.patch.object(services, "certificate_schedule_render"):
+        certificate = services.certificate_issue(application=labelled_application())
         pending = [
-            certificates.certificate_issue(application=labelled_application()).pk
-            for _ in range(runs)
+            services.certificate_issue(application=labelled_application()).pk for _ in range(runs)
         ]
     # Warm every path once: fonts, fontconfig and templates are loaded on first use.
-    certificates.certificate_render_pdf(certificate)
+    services.certificate_render_pdf(certificate)
     HTML(string=MINIMAL_HTML).write_pdf()
 
     minimal, minimal_local, pdf_only, service = _interleaved_medians(
@@ -80,8 +79,8 @@ def bench_single(runs):
             lambda: HTML(string=MINIMAL_HTML, url_fetcher=LocalStaticFetcher()).write_pdf(
                 font_config=_font_config()
             ),
-            lambda: certificates.certificate_render_pdf(certificate),
-            lambda: certificates.certificate_render(certificate_id=pending.pop()),
+            lambda: services.certificate_render_pdf(certificate),
+            lambda: services.certificate_render(certificate_id=pending.pop()),
         ],
         runs,
     )
@@ -102,10 +101,11 @@ def bench_worker(wave_size, redis_url):
     from celery.contrib.testing.worker import start_worker
     from celery.signals import task_postrun
 
+    from certificates.models import Certificate, CertificateStatus
+    from certificates.services import certificate_issue
     from config.celery import app as project_app
     from config.celery import make_celery_app
-    from label.certificates import certificate_issue
-    from label.models import Certificate, CertificateStatus, Wave
+    from label.models import Wave
     from tests.factories.certificates import labelled_application
 
     wave = Wave.objects.create(

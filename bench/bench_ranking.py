@@ -84,7 +84,7 @@ def generate(files, reviews, reviewers):
 def mark_second_factor_passed(client):
     """Staff pages ask for the second factor: the session is marked as past it."""
     try:
-        from label.otp import session_mark_verified
+        from accounts.otp import session_mark_verified
     except ImportError:  # a portal without the second factor
         return
     session = client.session
@@ -157,7 +157,7 @@ def main():
     old_name = database["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        from reviews.selectors import ranking_for_wave
+        from reviews.ranking.selectors import ranking_for_wave
 
         started = time.perf_counter()
         wave, staff = generate(options.files, options.reviews, options.reviewers)

@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from label.api import api
+from catalogue.api import api
 
 urlpatterns = [
     path("", include("label.urls")),
+    path("", include("accounts.urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
+    path("", include("certificates.urls")),
+    path("", include("catalogue.urls")),
+    path("", include("privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("gestion/", admin.site.urls),
     path("api/", api.urls),

@@ -1,8 +1,7 @@
-"""Technical admin (/gestion/) of the security records: audit trail, 2FA devices, retention.
+"""Technical admin (/gestion/) of the audit trail, and the read-only base the other apps'
+security records use (accounts' devices, privacy's retention runs).
 
-Imported by label/admin.py. Everything here is read-only, except the deletion of a 2FA device,
-which is how an administrator resets the second factor of someone who lost both their phone
-and their recovery codes (after checking who asks; the deletion itself is audited).
+Imported by label/admin.py.
 """
 
 from urllib.parse import urlencode
@@ -13,9 +12,8 @@ from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from label import otp
 from label.enums import Role
-from label.models import AuditEvent, OTPDevice, RetentionRun
+from label.models import AuditEvent
 
 STAFF_ROLE_NAMES = [Role.INSTRUCTION, Role.REVIEWER, Role.JURY]
 
@@ -92,51 +90,3 @@ class AuditEventAdmin(ReadOnlyAdmin):
         if event.actor is None:
             return _("compte supprimé n° %(id)s") % {"id": event.actor_id}
         return event.actor.email
-
-
-@admin.register(OTPDevice)
-class OTPDeviceAdmin(admin.ModelAdmin):
-    """Who uses a second factor; deleting a device resets it (the account enrols again)."""
-
-    list_display = ["user", "confirmed_at", "last_used_at", "created_at"]
-    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
-    search_fields = ["user__email", "user__full_name"]
-    list_select_related = ["user"]
-    fields = ["user", "confirmed_at", "last_used_at", "created_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def delete_model(self, request, obj):
-        otp.device_remove(user=obj.user)
-
-    def delete_queryset(self, request, queryset):
-        for device in queryset.select_related("user"):
-            otp.device_remove(user=device.user)
-
-
-@admin.register(RetentionRun)
-class RetentionRunAdmin(ReadOnlyAdmin):
-    """The runs of the retention task and what each did."""
-
-    list_display = [
-        "started_at",
-        "trigger",
-        "drafts_warned",
-        "drafts_deleted",
-        "files_anonymised",
-        "accounts_warned",
-        "accounts_deleted",
-        "accounts_anonymised",
-        "has_error",
-    ]
-    readonly_fields = [field.name for field in RetentionRun._meta.fields]
-    date_hierarchy = "started_at"
-
-    @admin.display(description=_("erreurs"), boolean=True)
-    def has_error(self, run):
-        return bool(run.error)

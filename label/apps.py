@@ -7,5 +7,4 @@ class LabelConfig(AppConfig):
     verbose_name = _("Label Euralens")
 
     def ready(self):
-        # Login and logout reactions: session flags of the second factor, audit trail.
-        from label import signals  # noqa: F401
+        from label import tasks  # noqa: F401 -- registers the tasks its services queue by name

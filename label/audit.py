@@ -38,9 +38,9 @@ AUDITED_READS = {
     "reviews:jury_wave": AuditAction.VIEW,
     "reviews:jury_file": AuditAction.VIEW,
     "reviews:jury_minutes": AuditAction.DOWNLOAD,
-    "label:certificate_download": AuditAction.DOWNLOAD,
-    "label:certificate_history": AuditAction.VIEW,
-    "label:wave_certificates_zip": AuditAction.EXPORT,
+    "certificates:download": AuditAction.DOWNLOAD,
+    "certificates:history": AuditAction.VIEW,
+    "certificates:wave_zip": AuditAction.EXPORT,
 }
 # The admin's change pages of these apps show a whole object: they count as reads.
 AUDITED_ADMIN_APPS = {"applications", "reviews", "label"}
@@ -58,7 +58,7 @@ _PARAMETER_TYPES = {
     ("reviews", "wave_pk"): "wave",
 }
 _PK_TYPES = {
-    "label:certificate_download": "certificate",
+    "certificates:download": "certificate",
     "label:wave_update": "wave",
     "reviews:review": "assignment",
     "reviews:engagement": "assignment",

@@ -31,5 +31,3 @@ def is_authenticated(user):
 
 rules.add_perm("label.access_applicant_area", is_authenticated)
 rules.add_perm("label.access_instruction_area", is_instruction)
-rules.add_perm("label.access_review_area", is_reviewer)
-rules.add_perm("label.access_jury_area", is_jury_member)

@@ -1,8 +1,9 @@
-"""Writes of the label app that own a rule or a side effect: accounts and the mail outbox."""
+"""Writes of the label app that own a rule or a side effect: roles, the mail outbox, waves."""
 
 import logging
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.mail import EmailMultiAlternatives
@@ -11,10 +12,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from label.enums import OutboxStatus, Role
-from label.models import Criterion, OutboxMail, User, Wave
-from label.models.criteria import default_grid_create
+from label.models import OutboxMail, Wave
+from label.signals import wave_created
 
 logger = logging.getLogger(__name__)
+
+SEND_OUTBOX_MAIL_TASK = "label.send_outbox_mail"
 
 
 # Django model permissions each role needs in the technical admin (/gestion/); everything
@@ -45,75 +48,6 @@ def user_grant_role(*, user, role):
     user.__dict__.pop("_role_names", None)
 
 
-@transaction.atomic
-def user_sign_up(*, email, full_name, password, organisation="", phone=""):
-    """Create an inactive applicant account and queue its confirmation mail.
-
-    Effects, in order: the account (inactive until the e-mail is confirmed), its applicant
-    role, the confirmation mail in the outbox, sent on commit.
-    """
-    user = User.objects.create_user(
-        email=email,
-        password=password,
-        full_name=full_name,
-        organisation=organisation,
-        phone=phone,
-        is_active=False,
-    )
-    user_grant_role(user=user, role=Role.APPLICANT)
-    _confirmation_enqueue(user)
-    return user
-
-
-# A new confirmation mail is queued at most this often for one account.
-CONFIRMATION_RESEND_INTERVAL = timedelta(minutes=5)
-
-
-@transaction.atomic
-def user_resend_confirmation(*, email):
-    """Queue a new confirmation mail for an account still waiting for its e-mail confirmation.
-
-    Nothing happens for an unknown, active or already confirmed address, nor when a
-    confirmation mail went to that account less than CONFIRMATION_RESEND_INTERVAL ago, so the
-    form can neither tell which addresses have an account nor flood a mailbox. Returns the
-    outbox row, or None.
-    """
-    user = (
-        User.objects.select_for_update()
-        .filter(email=email.strip().lower(), is_active=False, email_confirmed_at__isnull=True)
-        .first()
-    )
-    if user is None:
-        return None
-    recently_sent = OutboxMail.objects.filter(
-        recipient=user,
-        template="account_confirm",
-        created_at__gt=timezone.now() - CONFIRMATION_RESEND_INTERVAL,
-    ).exists()
-    if recently_sent:
-        return None
-    return _confirmation_enqueue(user)
-
-
-def _confirmation_enqueue(user):
-    from label.tokens import account_activation_link
-
-    return outbox_enqueue(
-        to=user.email,
-        template="account_confirm",
-        context={"user": user, "link": account_activation_link(user)},
-        recipient=user,
-    )
-
-
-def user_confirm_email(*, user):
-    """Activate an account whose owner followed a valid confirmation link."""
-    user.is_active = True
-    user.email_confirmed_at = timezone.now()
-    user.save(update_fields=["is_active", "email_confirmed_at"])
-    return user
-
-
 def outbox_enqueue(*, to, template, context, recipient=None):
     """Render a mail template into the outbox; its sending is scheduled on commit.
 
@@ -140,10 +74,10 @@ def outbox_enqueue(*, to, template, context, recipient=None):
 
 def outbox_schedule_send(*, mail_id):
     """Hand one mail to the task queue; a broker failure is logged and left to the sweep."""
-    from label.tasks import task_send_outbox_mail
-
     try:
-        task_send_outbox_mail.delay(mail_id)
+        # The task is found by its name in Celery's registry (label/tasks.py registers it when
+        # the app is ready), so that services never import the tasks that call them.
+        current_app.tasks[SEND_OUTBOX_MAIL_TASK].delay(mail_id)
     except Exception:
         # The row is safe in the database: the periodic sweep will send it.
         logger.warning("Could not queue outbox mail %s; the sweep will retry.", mail_id)
@@ -242,10 +176,12 @@ def wave_initial_from_previous(previous):
 def wave_create(*, data, copy_from=None):
     """Create a wave from validated data (it is validated again: one open call at a time).
 
-    The new wave gets the default criteria grid of DESIGN.md §2, which staff may then edit.
+    Apps above the floor complete the new wave through the ``wave_created`` signal (the
+    reviews app gives it the default criteria grid of DESIGN.md §2, which staff may then
+    edit), inside this transaction.
     """
     wave = Wave(**data)
     wave.full_clean()
     wave.save()
-    default_grid_create(Criterion, wave)
+    wave_created.send(sender=Wave, wave=wave, copy_from=copy_from)
     return wave

@@ -3,9 +3,11 @@ of the instruction and reviewer areas, which apply its rules."""
 
 from django.contrib import admin
 
+from label.admin_security import ReadOnlyAdmin
 from reviews.models import (
     Assignment,
     Committee,
+    Criterion,
     JuryDecision,
     JurySession,
     Recusal,
@@ -28,19 +30,6 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "organisation", "updated_at"]
     search_fields = ["user__email", "user__full_name", "organisation"]
     filter_horizontal = ["mandate_communes"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Assignments and reviews change only through their service functions."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Assignment)
@@ -93,3 +82,14 @@ class RecusalAdmin(ReadOnlyAdmin):
     list_display = ["application", "member", "automatic", "created_at"]
     list_filter = ["automatic", "wave"]
     search_fields = ["application__reference", "member__email", "member__full_name"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(ReadOnlyAdmin):
+    """The criteria grids, read-only here: staff edit them in the instruction area, which
+    locks a grid once the first review of its wave is submitted."""
+
+    list_display = ["code", "label", "wave", "group", "weight", "scale_max", "required"]
+    list_filter = ["wave", "group", "required", "counts_in_ranking"]
+    search_fields = ["code", "label"]
+    ordering = ["wave", "position", "code"]

@@ -7,6 +7,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Évaluations et jury")
 
     def ready(self):
-        from reviews.exports import register_score_export_columns
+        from reviews import receivers  # noqa: F401 -- connects the receivers of label's signals
+        from reviews.ranking.exports import register_score_export_columns
 
         register_score_export_columns()

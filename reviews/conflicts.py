@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from reviews.models import Assignment, ReviewerProfile
+
 # Words that only say what kind of body it is: « Association Terre d'Artois » and « Terre
 # d'Artois » are the same organisation. Compared after normalisation.
 _LEGAL_FORMS = frozenset({"association", "asso", "sarl", "sas", "sa", "scop", "scic", "eurl"})
@@ -62,3 +64,70 @@ def conflict_reasons(file, reviewer):
     for name in sorted(file.communes[pk] for pk in shared):
         reasons.append(_("conflit territorial : élu à %(commune)s") % {"commune": name})
     return reasons
+
+
+# --- The facts of conflicts, read from the database ---------------------------------------
+
+
+def reviewer_facts(reviewers):
+    """{reviewer pk: ReviewerFacts} for conflict checks (two queries)."""
+    reviewers = list(reviewers)
+    profiles = {
+        profile.user_id: profile
+        for profile in ReviewerProfile.objects.filter(user__in=reviewers).prefetch_related(
+            "mandate_communes"
+        )
+    }
+    facts = {}
+    for reviewer in reviewers:
+        profile = profiles.get(reviewer.pk)
+        organisations = tuple(
+            name for name in (reviewer.organisation, profile and profile.organisation) if name
+        )
+        mandates = (
+            {commune.pk: commune.name for commune in profile.mandate_communes.all()}
+            if profile
+            else {}
+        )
+        facts[reviewer.pk] = ReviewerFacts(organisations=organisations, mandate_communes=mandates)
+    return facts
+
+
+def file_facts(applications):
+    """{application pk: FileFacts}; uses prefetched communes when the caller has them."""
+    return {
+        application.pk: FileFacts(
+            holder_name=application.holder_name,
+            communes={commune.pk: commune.name for commune in application.communes.all()},
+        )
+        for application in applications
+    }
+
+
+def conflict_map(applications, reviewers):
+    """{(application pk, reviewer pk): [reasons]} for every pair that may not be assigned.
+
+    Covers the holder's organisation and mandate communes (before any assignment) and the
+    conflicts reviewers declared on an assignment. Applications should come with their
+    communes prefetched.
+    """
+    applications = list(applications)
+    reviewers = list(reviewers)
+    files = file_facts(applications)
+    people = reviewer_facts(reviewers)
+    conflicts = {}
+    for application_pk, facts in files.items():
+        for reviewer_pk, reviewer in people.items():
+            reasons = conflict_reasons(facts, reviewer)
+            if reasons:
+                conflicts[(application_pk, reviewer_pk)] = reasons
+    declared = Assignment.objects.filter(
+        application__in=applications, conflict_declared_at__isnull=False
+    ).values_list("application_id", "reviewer_id", "conflict_reason")
+    for application_pk, reviewer_pk, reason in declared:
+        conflicts.setdefault((application_pk, reviewer_pk), []).append(_declared_reason(reason))
+    return conflicts
+
+
+def _declared_reason(reason):
+    return _("conflit déclaré : %(reason)s") % {"reason": reason}

@@ -7,10 +7,21 @@ and private comments are shown on staff and review pages only.
 """
 
 import rules
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationState
 from label.rules import is_instruction, is_jury_member, is_reviewer
 from reviews.enums import REVIEWABLE_STATES, ReviewState
+
+
+def require_perm(permission, by, obj=None):
+    """Refuse the action (PermissionDenied) unless `by` has the permission on `obj`.
+
+    The services of the reviews app call it before they write anything.
+    """
+    if not by.has_perm(permission, obj):
+        raise PermissionDenied(_("Vous n'avez pas le droit d'effectuer cette action."))
 
 
 def _own_review(assignment):
@@ -26,21 +37,25 @@ def _own_review(assignment):
 
 @rules.predicate
 def is_own_assignment(user, assignment):
+    """Is this assignment the user's own?"""
     return assignment is not None and assignment.reviewer_id == user.pk
 
 
 @rules.predicate
 def has_declared_conflict(user, assignment):
+    """Has the reviewer declared a conflict of interest on this assignment?"""
     return assignment is not None and assignment.conflict_declared_at is not None
 
 
 @rules.predicate
 def has_accepted_confidentiality(user, assignment):
+    """Has the reviewer accepted confidentiality on this assignment?"""
     return assignment is not None and assignment.confidentiality_accepted_at is not None
 
 
 @rules.predicate
 def has_accepted_without_conflict(user, assignment):
+    """Accepted confidentiality, and no conflict declared since?"""
     return has_accepted_confidentiality(user, assignment) and not has_declared_conflict(
         user, assignment
     )
@@ -48,12 +63,14 @@ def has_accepted_without_conflict(user, assignment):
 
 @rules.predicate
 def has_submitted_review(user, assignment):
+    """Is the review of this assignment submitted?"""
     review = _own_review(assignment) if assignment is not None else None
     return review is not None and review.state == ReviewState.SUBMITTED
 
 
 @rules.predicate
 def is_file_under_review(user, assignment):
+    """Is the assignment's file still under instruction by reviewers?"""
     return assignment is not None and assignment.application.state in REVIEWABLE_STATES
 
 
@@ -85,6 +102,7 @@ def has_submitted_own_review(user, application):
 
 @rules.predicate
 def is_submitted_review(user, review):
+    """Is this review submitted?"""
     return review is not None and review.state == ReviewState.SUBMITTED
 
 
@@ -133,16 +151,19 @@ JURY_STATES = frozenset(
 
 @rules.predicate
 def is_in_deliberation(user, application):
+    """Is the file in deliberation before the jury?"""
     return application is not None and application.state == ApplicationState.DELIBERATION
 
 
 @rules.predicate
 def has_been_before_the_jury(user, application):
+    """Has the file gone before the jury (in deliberation, or decided since)?"""
     return application is not None and application.state in JURY_STATES
 
 
 @rules.predicate
 def is_labelled(user, application):
+    """Does the project hold the label?"""
     return application is not None and application.state == ApplicationState.LABELLED
 
 
@@ -179,7 +200,7 @@ def has_jury_conflict(user, application):
         return True
     # The review selectors gather the conflict facts for every page; reading them here at
     # call time keeps one rule (selectors sit above rules in the import order, STYLE.md).
-    from reviews.selectors import conflict_map
+    from reviews.conflicts import conflict_map
 
     return bool(conflict_map([application], [user]))
 
@@ -193,15 +214,23 @@ may_view_jury_file = has_been_before_the_jury & (
 may_record_decision = is_in_deliberation & (
     is_instruction | (wave_lets_jury_decide & jury_member_without_conflict)
 )
+# On a wave: staff, or the jury when the wave delegates its decisions to it (each file then
+# also asks reviews.record_decision, which adds the state and the member's conflicts).
+may_record_decisions_of_wave = is_instruction | (is_jury_member & delegates_to_jury)
 
+rules.add_perm("reviews.access_review_area", is_reviewer)
 rules.add_perm("reviews.access_jury_area", is_jury_member | is_instruction)
+# Jury members declare their organisation and mandates, which the conflict rules read; staff
+# are never kept away from a file, so they have nothing to declare there.
+rules.add_perm("reviews.declare_jury_interests", is_jury_member)
 rules.add_perm("reviews.view_jury_file", may_view_jury_file)
 rules.add_perm("reviews.record_decision", may_record_decision)
+rules.add_perm("reviews.record_wave_decisions", may_record_decisions_of_wave)
 rules.add_perm(
     "reviews.recuse", is_jury_member & ~is_instruction & is_in_deliberation & ~has_recused
 )
 rules.add_perm("reviews.download_minutes", is_jury_member | is_instruction)
 # Sessions are recorded by whoever records the decisions of the wave (object: the wave).
-rules.add_perm("reviews.record_jury_session", is_instruction | (is_jury_member & delegates_to_jury))
+rules.add_perm("reviews.record_jury_session", may_record_decisions_of_wave)
 rules.add_perm("reviews.announce_results", is_instruction)
 rules.add_perm("reviews.revoke_label", is_instruction & is_labelled)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reviews import services
+from reviews.assignment import services
 
 
 @shared_task(name="reviews.remind_reviewers", ignore_result=True)

@@ -1,24 +1,27 @@
 from django.urls import path
 
-from reviews.views import instruction, jury, jury_staff, reviewer
+from reviews.assignment import views as assignment
+from reviews.jury import views as jury
+from reviews.ranking import views as ranking
+from reviews.scoring import views as scoring
 
 app_name = "reviews"
 
 urlpatterns = [
     # Reviewer area
-    path("evaluations/", reviewer.ReviewerHomeView.as_view(), name="reviewer_home"),
-    path("evaluations/profil/", reviewer.ReviewerProfileView.as_view(), name="reviewer_profile"),
-    path("evaluations/<int:pk>/", reviewer.ReviewView.as_view(), name="review"),
+    path("evaluations/", scoring.ReviewerHomeView.as_view(), name="reviewer_home"),
+    path("evaluations/profil/", assignment.ReviewerProfileView.as_view(), name="reviewer_profile"),
+    path("evaluations/<int:pk>/", scoring.ReviewView.as_view(), name="review"),
     path(
         "evaluations/<int:pk>/engagement/",
-        reviewer.EngagementView.as_view(),
+        assignment.EngagementView.as_view(),
         name="engagement",
     ),
-    path("evaluations/<int:pk>/accepter/", reviewer.AcceptView.as_view(), name="accept"),
-    path("evaluations/<int:pk>/conflit/", reviewer.ConflictView.as_view(), name="conflict"),
+    path("evaluations/<int:pk>/accepter/", assignment.AcceptView.as_view(), name="accept"),
+    path("evaluations/<int:pk>/conflit/", assignment.ConflictView.as_view(), name="conflict"),
     path(
         "evaluations/<int:pk>/pieces/<int:attachment_pk>/",
-        reviewer.AttachmentDownloadView.as_view(),
+        scoring.AttachmentDownloadView.as_view(),
         name="attachment",
     ),
     # Jury area
@@ -46,63 +49,63 @@ urlpatterns = [
     # Instruction area: the review process of a wave
     path(
         "instruction/vagues/<int:wave_pk>/grille/",
-        instruction.CriteriaGridView.as_view(),
+        scoring.CriteriaGridView.as_view(),
         name="criteria_grid",
     ),
     path(
         "instruction/vagues/<int:wave_pk>/comites/",
-        instruction.CommitteeListView.as_view(),
+        assignment.CommitteeListView.as_view(),
         name="committees",
     ),
     path(
         "instruction/vagues/<int:wave_pk>/comites/<int:pk>/",
-        instruction.CommitteeUpdateView.as_view(),
+        assignment.CommitteeUpdateView.as_view(),
         name="committee_update",
     ),
     path(
         "instruction/vagues/<int:wave_pk>/attributions/",
-        instruction.AssignmentBoardView.as_view(),
+        assignment.AssignmentBoardView.as_view(),
         name="assignments",
     ),
     path(
         "instruction/vagues/<int:wave_pk>/attributions/manuelle/",
-        instruction.AssignmentManualView.as_view(),
+        assignment.AssignmentManualView.as_view(),
         name="assignment_create",
     ),
     path(
         "instruction/vagues/<int:wave_pk>/attributions/automatique/",
-        instruction.AssignmentAutoView.as_view(),
+        assignment.AssignmentAutoView.as_view(),
         name="assignment_auto",
     ),
     path(
         "instruction/vagues/<int:wave_pk>/classement/",
-        instruction.RankingView.as_view(),
+        ranking.RankingView.as_view(),
         name="ranking",
     ),
     path(
         "instruction/evaluations/<int:pk>/",
-        instruction.StaffReviewDetailView.as_view(),
+        scoring.StaffReviewDetailView.as_view(),
         name="staff_review",
     ),
     path(
         "instruction/evaluations/<int:pk>/rouvrir/",
-        instruction.ReviewReopenView.as_view(),
+        scoring.ReviewReopenView.as_view(),
         name="review_reopen",
     ),
     path(
         "instruction/candidatures/<int:pk>/transmettre-au-jury/",
-        instruction.SendToJuryView.as_view(),
+        jury.SendToJuryView.as_view(),
         name="send_to_jury",
     ),
     # Instruction area: the results of the jury
     path(
         "instruction/vagues/<int:wave_pk>/annonce/",
-        jury_staff.AnnounceView.as_view(),
+        jury.AnnounceView.as_view(),
         name="announce",
     ),
     path(
         "instruction/candidatures/<int:pk>/retirer-label/",
-        jury_staff.RevokeView.as_view(),
+        jury.RevokeView.as_view(),
         name="revoke_label",
     ),
 ]

@@ -2,8 +2,8 @@
 
 import pytest
 
+from accounts.otp import session_mark_verified
 from label.enums import Role
-from label.otp import session_mark_verified
 from label.services import role_groups_ensure
 from tests.factories import UserFactory, WaveFactory
 

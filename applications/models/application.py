@@ -1,4 +1,3 @@
-import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,25 +17,13 @@ from applications.enums import (
 )
 from applications.validators import validate_siret
 from label.enums import Award, HolderType, Theme
+from label.text import search_normalise
 
 S = ApplicationState
 SUMMARY_MAX_LENGTH = 500
 LONG_TEXT_MAX_LENGTH = 10_000
 # Fields whose text staff search through (the normalised copy is `search_text`).
 SEARCHED_FIELDS = ("reference", "title", "holder_name")
-# Ligatures and typographic marks that Unicode decomposition leaves alone.
-_SEARCH_REPLACEMENTS = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "‘": "'"})
-
-
-def search_normalise(text):
-    """The accent-free, case-free form of a text, for searches that ignore both.
-
-    SQLite has no unaccent(): the searched fields are stored once normalised, and the query
-    is normalised the same way, which works alike on every database.
-    """
-    decomposed = unicodedata.normalize("NFKD", str(text or "").casefold())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(plain.translate(_SEARCH_REPLACEMENTS).split())
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -219,8 +206,13 @@ class Application(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @property
     def is_editable(self):
-        """May the applicant change the dossier now?"""
+        """May the applicant change the dossier now? (the one definition: rules ask it)"""
         return self.state in EDITABLE_STATES
+
+    @property
+    def is_withdrawable(self):
+        """May the applicant still withdraw the file? (filed and not decided yet)"""
+        return self.state in WITHDRAWABLE_STATES
 
     @property
     def theme_labels(self):

@@ -16,19 +16,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_fsm import TransitionNotAllowed
-from rules.contrib.views import PermissionRequiredMixin
 
 from applications import selectors, services, workflow
 from applications.conditions import missing_items
 from applications.enums import (
     DECIDED_STATES,
-    EDITABLE_STATES,
-    WITHDRAWABLE_STATES,
     ApplicationState,
     AttachmentKind,
 )
 from applications.forms_applicant import ApplicantMessageForm, ConfirmForm, ResubmitForm
 from applications.models import Application
+from applications.views.mixins import ApplicantAreaMixin, OwnApplicationMixin
 from label.dates import paris_date_display, paris_datetime_display
 from label.enums import WavePhase
 from label.pdf import render_pdf
@@ -131,27 +129,6 @@ def _closed_reason(application):
     return ""
 
 
-class ApplicantAreaMixin(PermissionRequiredMixin):
-    """Pages for a logged-in person: anonymous visitors are sent to the login page."""
-
-    permission_required = "label.access_applicant_area"
-
-
-class OwnApplicationMixin(ApplicantAreaMixin):
-    """Pages about one of the visitor's own applications; anyone else's answers 404."""
-
-    def get_application(self):
-        if not hasattr(self, "_application"):
-            application = selectors.application_get_for_owner(self.request.user, self.kwargs["pk"])
-            if application is None:
-                raise Http404
-            self._application = application
-        return self._application
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(application=self.get_application(), **kwargs)
-
-
 class ApplicantHomeView(ApplicantAreaMixin, TemplateView):
     """The list of the visitor's applications, each with its next action."""
 
@@ -165,7 +142,7 @@ class ApplicantHomeView(ApplicantAreaMixin, TemplateView):
             for application in applications
         ]
         has_draft_in_open_wave = open_wave is not None and any(
-            application.wave_id == open_wave.pk and application.state in EDITABLE_STATES
+            application.wave_id == open_wave.pk and application.is_editable
             for application in applications
         )
         return super().get_context_data(
@@ -195,7 +172,7 @@ class ApplicationDetailView(OwnApplicationMixin, FormView):
             "events": selectors.application_event_list_public(application),
             "thread": list(selectors.message_list_for_application(application)),
             "can_edit": user.has_perm("applications.change_application", application),
-            "can_withdraw": application.state in WITHDRAWABLE_STATES,
+            "can_withdraw": user.has_perm("applications.withdraw_application", application),
             "can_message": user.has_perm("applications.message_application", application),
             "has_receipt": bool(application.reference),
         }
@@ -352,9 +329,8 @@ class ApplicationWithdrawView(OwnApplicationMixin, FormView):
 
     def get_context_data(self, **kwargs):
         application = self.get_application()
-        return super().get_context_data(
-            can_withdraw=application.state in WITHDRAWABLE_STATES, **kwargs
-        )
+        can_withdraw = self.request.user.has_perm("applications.withdraw_application", application)
+        return super().get_context_data(can_withdraw=can_withdraw, **kwargs)
 
     def form_valid(self, form):
         application = self.get_application()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from applications import services
+from applications import selectors, services
 from applications.conditions import REQUIRED_ATTACHMENT_KINDS, _budget_problems, missing_items
 from applications.enums import AttachmentKind
 from applications.forms import (
@@ -29,12 +29,13 @@ from applications.forms import (
     AttachmentForm,
     ProjectForm,
 )
-from applications.models import Application, Attachment
-from applications.models.application import search_normalise
+from applications.models import Attachment
 from applications.uploads import ACCEPTED_FORMATS_LABEL
+from applications.views.mixins import OwnApplicationMixin
 from applications.workflow import application_create
 from label.enums import Epci
 from label.selectors import wave_get_current
+from label.text import search_normalise
 
 SUMMARY_SLUG = "recapitulatif"
 
@@ -201,27 +202,6 @@ def _financing_summary(application):
 # --- Views ------------------------------------------------------------------------------------
 
 
-class OwnApplicationMixin(LoginRequiredMixin):
-    """Reads the application among the account's own; any other answers 404."""
-
-    def get_application(self):
-        return get_object_or_404(
-            Application.objects.owned_by(self.request.user).select_related("wave"),
-            pk=self.kwargs["pk"],
-        )
-
-    def refuse_if_not_editable(self, application):
-        """A redirect to the file's page when it can no longer be edited, else None."""
-        if self.request.user.has_perm("applications.change_application", application):
-            return None
-        messages.error(
-            self.request,
-            _("Ce dossier est à l'état « %(state)s » : il ne peut plus être modifié.")
-            % {"state": application.get_state_display()},
-        )
-        return redirect("applications:detail", pk=application.pk)
-
-
 class ApplicationStartView(LoginRequiredMixin, View):
     """« Commencer une candidature »: a new draft in the open wave, then its editor."""
 
@@ -251,6 +231,8 @@ class ApplicationStartView(LoginRequiredMixin, View):
 
 class DossierBaseView(OwnApplicationMixin, TemplateView):
     """What every page of the editor shows around its content: steps and checklist."""
+
+    owner_selector = staticmethod(selectors.application_get_own_for_edit)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -451,6 +433,8 @@ class DossierAutosaveView(OwnApplicationMixin, View):
     ``saved_at`` (HH:MM, Paris time). Refusals answer JSON too, so the script can say why.
     """
 
+    owner_selector = staticmethod(selectors.application_get_own_for_edit)
+
     http_method_names = ["post"]
 
     def handle_no_permission(self):
@@ -517,6 +501,8 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
 
 class AttachmentDeleteView(OwnApplicationMixin, TemplateView):
     """Removes a document of the dossier after a confirmation, while the file is editable."""
+
+    owner_selector = staticmethod(selectors.application_get_own_for_edit)
 
     template_name = "applications/dossier_attachment_delete.html"
 

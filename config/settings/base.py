@@ -47,9 +47,16 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_fsm",
+    # The project's apps, from the floor up; imports go one way only, from an app to the
+    # ones listed before it (import-linter checks it: `make lint`).
     "label",
+    "accounts",
     "applications",
     "reviews",
+    "certificates",
+    "catalogue",
+    "privacy",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -62,12 +69,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Security of accounts (label/middleware.py): idle sessions, the second factor of staff,
-    # rate limits of the account forms, the audit trail. They read the session, the account
-    # and leave messages, so they come after those three.
-    "label.middleware.SessionIdleMiddleware",
+    # Security of accounts (accounts/middleware.py, label/middleware.py): idle sessions, the
+    # second factor of staff, rate limits of the account forms, the audit trail. They read
+    # the session, the account and leave messages, so they come after those three.
+    "accounts.middleware.SessionIdleMiddleware",
     "label.middleware.RateLimitMiddleware",
-    "label.middleware.OTPMiddleware",
+    "accounts.middleware.OTPMiddleware",
     "label.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it reads the result of the authentication.
@@ -112,8 +119,8 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "label:login"
-LOGIN_REDIRECT_URL = "label:profile"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "label:home"
 
 # CNIL recommends at least 12 characters when the password is the only factor.
@@ -126,7 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # CNIL 2022-100, « case 2 » (password + lockout by axes): at least 50 bits of entropy.
-    {"NAME": "label.passwords.CnilEntropyValidator"},
+    {"NAME": "accounts.passwords.CnilEntropyValidator"},
 ]
 # Password-reset and e-mail confirmation links stay valid three days.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
@@ -309,7 +316,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Certificates still pending after CERTIFICATE_SWEEP_AFTER are queued again.
     "certificate-sweep": {
-        "task": "label.sweep_certificates",
+        "task": "certificates.sweep_certificates",
         "schedule": 300.0,
     },
     # Reminders go out 7 days and 1 day before a wave closes; hourly is precise enough.
@@ -322,9 +329,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.remind_reviewers",
         "schedule": 3600.0,
     },
-    # Retention of personal data (label/retention.py): once a day, at night.
+    # Retention of personal data (privacy/retention.py): once a day, at night.
     "apply-retention": {
-        "task": "label.apply_retention",
+        "task": "privacy.apply_retention",
         "schedule": crontab(hour=3, minute=30),
     },
 }

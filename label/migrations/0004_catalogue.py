@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import label.models.catalogue
 from django.db import migrations, models
 
 
@@ -46,7 +45,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='année de labellisation')),
                 ('summary', models.TextField(blank=True, max_length=600, verbose_name='résumé')),
                 ('description', models.TextField(blank=True, help_text='Texte simple ou Markdown (titres, listes, liens) ; le HTML est filtré.', verbose_name='description')),
-                ('image', models.ImageField(blank=True, help_text="JPEG, PNG ou WebP, 5 Mo au plus. L'original n'est jamais publié.", upload_to='catalogue/originaux/', validators=[label.models.catalogue.validate_catalogue_image], verbose_name='image')),
+                ('image', models.ImageField(blank=True, help_text="JPEG, PNG ou WebP, 5 Mo au plus. L'original n'est jamais publié.", upload_to='catalogue/originaux/', verbose_name='image')),
                 ('image_alt', models.CharField(blank=True, help_text="Ce que montre l'image, pour les personnes qui ne la voient pas.", max_length=250, verbose_name="texte alternatif de l'image")),
                 ('thumbnail_card', models.ImageField(blank=True, editable=False, upload_to='catalogue/vignettes/')),
                 ('thumbnail_large', models.ImageField(blank=True, editable=False, upload_to='catalogue/grandes/')),

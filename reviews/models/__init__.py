@@ -1,14 +1,17 @@
-"""Models of the reviews app: committees, reviewer profiles, assignments, reviews and scores,
-and the jury's sessions, recusals and decisions."""
+"""Models of the reviews app: the criteria grid, committees, reviewer profiles, assignments,
+reviews and scores, and the jury's sessions, recusals and decisions."""
 
 from reviews.models.assignments import Assignment
 from reviews.models.committees import Committee, ReviewerProfile
+from reviews.models.criteria import Criterion, CriterionGroup
 from reviews.models.jury import JuryDecision, JurySession, Recusal
 from reviews.models.reviews import Review, Score
 
 __all__ = [
     "Assignment",
     "Committee",
+    "Criterion",
+    "CriterionGroup",
     "JuryDecision",
     "JurySession",
     "Recusal",

@@ -84,7 +84,7 @@ class Score(models.Model):
     # A criterion removed from a grid takes its draft scores along (the grid can only change
     # before the first review of the wave is submitted).
     criterion = models.ForeignKey(
-        "label.Criterion", verbose_name=_("critère"), on_delete=models.CASCADE, related_name="+"
+        "reviews.Criterion", verbose_name=_("critère"), on_delete=models.CASCADE, related_name="+"
     )
     value = models.PositiveSmallIntegerField(_("note"), null=True, blank=True)
     comment = models.TextField(_("commentaire"), blank=True, max_length=2000)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from reviews import selectors_jury
+from reviews.jury import selectors as jury_selectors
 
 register = template.Library()
 
@@ -11,7 +11,7 @@ register = template.Library()
 def applicant_decision(application):
     """The announced decision as its holder reads it (outcome, motivation, conditions, the
     comments the jury chose to share, without names), or None before the announcement."""
-    return selectors_jury.decision_for_applicant(application)
+    return jury_selectors.decision_for_applicant(application)
 
 
 @register.simple_tag(takes_context=True)
@@ -21,4 +21,4 @@ def jury_staff_panel(context, application):
     user = getattr(request, "user", None)
     if user is None or not user.has_perm("reviews.manage_reviews"):
         return None
-    return selectors_jury.jury_panel_for_staff(application, user)
+    return jury_selectors.jury_panel_for_staff(application, user)

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
-from reviews import selectors
 from reviews.enums import ReviewState
+from reviews.scoring import selectors
 
 register = template.Library()
 
@@ -44,6 +44,7 @@ def assignment_status(assignment):
 
 @register.filter
 def assignment_is_submitted(assignment):
+    """Has the review of this assignment been submitted?"""
     if not _has_review(assignment):
         return False
     return assignment.review.state == ReviewState.SUBMITTED

@@ -39,7 +39,7 @@ def test_applicant_home_requires_login(client):
     response = client.get(reverse("applications:applicant_home"))
 
     assert response.status_code == 302
-    assert reverse("label:login") in response["Location"]
+    assert reverse("accounts:login") in response["Location"]
 
 
 @pytest.mark.django_db

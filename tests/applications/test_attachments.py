@@ -241,7 +241,7 @@ def test_anonymous_download_goes_to_login(client, draft):
     response = client.get(download_url(attachment))
 
     assert response.status_code == 302
-    assert reverse("label:login") in response.url
+    assert reverse("accounts:login") in response.url
 
 
 def test_download_of_a_missing_file_answers_404(client_in, draft):

@@ -127,7 +127,7 @@ def test_start_sends_anonymous_visitors_to_login(client, open_wave):
     response = client.post(reverse("applications:start"))
 
     assert response.status_code == 302
-    assert reverse("label:login") in response.url
+    assert reverse("accounts:login") in response.url
     assert not Application.objects.exists()
 
 
@@ -519,7 +519,7 @@ def test_consent_page_shows_the_notice(client_in, draft):
     html = client_in.get(section_url(draft, "consentement")).content.decode()
 
     assert "Information sur le traitement de vos données personnelles" in html
-    assert reverse("label:privacy") in html
+    assert reverse("privacy:notice") in html
 
 
 # --- Editable states and other accounts -----------------------------------------------------------
@@ -587,7 +587,7 @@ def test_editor_sends_anonymous_visitors_to_login(client, draft):
     response = client.get(section_url(draft, "porteur"))
 
     assert response.status_code == 302
-    assert reverse("label:login") in response.url
+    assert reverse("accounts:login") in response.url
 
 
 # --- Checklist and summary ------------------------------------------------------------------------

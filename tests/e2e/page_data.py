@@ -101,7 +101,7 @@ def _changes_requested(owner, wave):
 
 def call_page(user):
     _wave()
-    return reverse("label:call")
+    return reverse("applications:call")
 
 
 def _catalogue():
@@ -130,7 +130,7 @@ def _catalogue():
 
 def catalogue_list(user):
     _catalogue()
-    return reverse("label:catalogue_list")
+    return reverse("catalogue:list")
 
 
 def catalogue_detail(user):
@@ -140,17 +140,17 @@ def catalogue_detail(user):
 
 def catalogue_stats(user):
     _catalogue()
-    return reverse("label:catalogue_stats")
+    return reverse("catalogue:stats")
 
 
 def opendata_page(user):
     _catalogue()
-    return reverse("label:opendata")
+    return reverse("catalogue:opendata")
 
 
 def verification(user):
     certificate = CertificateFactory(application=_labelled(wave=_wave()))
-    return reverse("label:certificate_verify", args=[certificate.token])
+    return reverse("certificates:verify", args=[certificate.token])
 
 
 # --- The applicant -----------------------------------------------------------------------------

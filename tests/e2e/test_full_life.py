@@ -26,12 +26,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader, PdfWriter
 
+from accounts import otp
+from accounts.models import OTPDevice
 from applications.enums import ApplicationState, AttachmentKind, Transition
 from applications.models import Application, ApplicationEvent
-from label import otp
+from catalogue.models import CatalogueEntry
+from certificates.models import Certificate
 from label.enums import Role
-from label.models import CatalogueEntry, Certificate, OutboxMail, User
-from label.models.security import OTPDevice
+from label.models import OutboxMail, User
 from reviews.enums import JuryOutcome, ReviewState
 from reviews.models import Assignment, Committee, JuryDecision, Review
 from tests.factories import UserFactory, WaveFactory

@@ -1,10 +1,10 @@
 import factory
 from django.utils import timezone
 
-from label.catalogue import catalogue_entry_set_themes
+from catalogue.models import CatalogueEntry, CatalogueEntryTheme, catalogue_touch
+from catalogue.services import catalogue_entry_set_themes
 from label.enums import Agglomeration, Award, HolderType
-from label.models import CatalogueEntry, CatalogueEntryTheme, Commune
-from label.models.catalogue import catalogue_touch
+from label.models import Commune
 
 
 class CatalogueEntryFactory(factory.django.DjangoModelFactory):

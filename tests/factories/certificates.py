@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from applications.enums import ApplicationState
 from applications.models import Application
+from certificates.models import Certificate
 from label.enums import Award
-from label.models import Certificate
 from tests.factories.applications import ApplicationFactory
 
 
@@ -42,7 +42,7 @@ class CertificateFactory(factory.django.DjangoModelFactory):
 
 def rendered_certificate(application=None, **kwargs):
     """Issue the certificate of a labelled application and render it at once (no broker)."""
-    from label.certificates import certificate_issue, certificate_render
+    from certificates.services import certificate_issue, certificate_render
 
     certificate = certificate_issue(application=application or labelled_application(), **kwargs)
     certificate_render(certificate_id=certificate.pk)

@@ -9,11 +9,11 @@ from django.utils import timezone
 from applications.enums import ApplicationState
 from applications.models import Application
 from label.enums import Role
-from label.models import Criterion, User
-from label.models.criteria import default_grid_create
+from label.models import User
 from label.services import user_grant_role
 from reviews.enums import CommitteeKind, Opinion, ReviewState
-from reviews.models import Assignment, Committee, Review, Score
+from reviews.models import Assignment, Committee, Criterion, Review, Score
+from reviews.models.criteria import default_grid_create
 from tests.factories.applications import ApplicationFactory
 from tests.factories.label import UserFactory, WaveFactory
 

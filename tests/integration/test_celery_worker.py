@@ -70,7 +70,7 @@ def test_outbox_mail_queued_on_commit_is_sent_by_the_worker(celery_worker, task_
 def test_sign_up_confirmation_mail_sent_by_the_worker_activates_the_account(client, celery_worker):
     services.role_groups_ensure()
     response = client.post(
-        reverse("label:signup"),
+        reverse("accounts:signup"),
         {
             "full_name": "Rita Redis",
             "email": "rita@example.org",
@@ -78,7 +78,7 @@ def test_sign_up_confirmation_mail_sent_by_the_worker_activates_the_account(clie
             "password2": "une-file-rapide-2026",
         },
     )
-    assert response["Location"] == reverse("label:signup_done")
+    assert response["Location"] == reverse("accounts:signup_done")
     user = User.objects.get(email="rita@example.org")
 
     row = _wait_for_status(OutboxMail.objects.get(recipient=user).pk, OutboxStatus.SENT)

@@ -209,8 +209,8 @@ def test_an_applicants_own_form_is_not_a_staff_action(client, applicant, filed):
 
 
 def test_login_and_logout_are_recorded(client, applicant):
-    client.post(reverse("label:login"), {"username": applicant.email, "password": DEMO_PASSWORD})
-    client.post(reverse("label:logout"))
+    client.post(reverse("accounts:login"), {"username": applicant.email, "password": DEMO_PASSWORD})
+    client.post(reverse("accounts:logout"))
 
     assert [event.action for event in events(actor=applicant)] == [
         AuditAction.LOGIN,

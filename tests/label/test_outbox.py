@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services as account_services
 from config.celery import app as project_celery_app
 from config.celery import make_celery_app
 from label import services
@@ -116,9 +117,9 @@ def test_rolled_back_sign_up_leaves_no_account_no_row_no_mail(
         original(**kwargs)
         raise RuntimeError("database trouble after the mail was queued")
 
-    monkeypatch.setattr(services, "outbox_enqueue", enqueue_then_fail)
+    monkeypatch.setattr(account_services, "outbox_enqueue", enqueue_then_fail)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        services.user_sign_up(
+        account_services.user_sign_up(
             email="annule@example.org", full_name="Anne Nulle", password="solide-et-long-2026"
         )
 
@@ -139,7 +140,7 @@ def test_broker_down_at_commit_keeps_request_working_and_sweep_sends_later(
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(
-            reverse("label:signup"),
+            reverse("accounts:signup"),
             {
                 "full_name": "Bruno Broker",
                 "email": "bruno@example.org",
@@ -151,7 +152,7 @@ def test_broker_down_at_commit_keeps_request_working_and_sweep_sends_later(
 
     # The visitor sees the normal page, quickly: the publish failed fast.
     assert response.status_code == 302
-    assert response["Location"] == reverse("label:signup_done")
+    assert response["Location"] == reverse("accounts:signup_done")
     assert elapsed < 10
     user = User.objects.get(email="bruno@example.org")
     row = OutboxMail.objects.get(recipient=user)

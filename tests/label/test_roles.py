@@ -122,7 +122,7 @@ def test_staff_area_redirects_anonymous_visitors_to_login(client, url_name, allo
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('label:login')}?next={url}"
+    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
 
 
 @pytest.mark.parametrize(("url_name", "allowed", "heading"), STAFF_AREAS)

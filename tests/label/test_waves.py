@@ -75,7 +75,7 @@ def test_wave_pages_send_visitors_to_login(client):
     response = client.get(reverse("label:wave_list"))
 
     assert response.status_code == 302
-    assert reverse("label:login") in response["Location"]
+    assert reverse("accounts:login") in response["Location"]
 
 
 @pytest.mark.django_db

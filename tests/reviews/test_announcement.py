@@ -11,14 +11,17 @@ from django.urls import reverse
 
 from applications.enums import ApplicationState, Transition
 from applications.models import Application, ApplicationEvent
+from catalogue.models import CatalogueEntry
+from certificates import receivers as certificate_receivers
+from certificates.models import Certificate, CertificateStatus
+from certificates.services import certificate_sweep
 from config.celery import app as project_celery_app
 from config.celery import make_celery_app
-from label.certificates import certificate_sweep
 from label.enums import Award, OutboxStatus, Role
-from label.models import CatalogueEntry, Certificate, CertificateStatus, OutboxMail
+from label.models import OutboxMail
 from label.services import outbox_sweep
-from reviews import workflow
 from reviews.enums import JuryOutcome
+from reviews.jury import workflow
 from reviews.models import JuryDecision, Review
 from tests.conftest import login
 from tests.factories import UserFactory
@@ -232,7 +235,7 @@ def test_failed_announcement_leaves_nothing(
 ):
     strong, middle, _weak, _refused = decided
     calls = []
-    real_issue = workflow.certificate_issue
+    real_issue = certificate_receivers.certificate_issue
 
     def issue_then_fail(**kwargs):
         calls.append(kwargs["application"].pk)
@@ -240,7 +243,7 @@ def test_failed_announcement_leaves_nothing(
             raise RuntimeError("storage unavailable while issuing the second certificate")
         return real_issue(**kwargs)
 
-    monkeypatch.setattr(workflow, "certificate_issue", issue_then_fail)
+    monkeypatch.setattr(certificate_receivers, "certificate_issue", issue_then_fail)
     before = _snapshot(wave)
 
     with (

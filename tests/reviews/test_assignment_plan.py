@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from reviews.services import assignment_plan
+from reviews.assignment.services import assignment_plan
 
 SEED = 20260311
 CASES = 400

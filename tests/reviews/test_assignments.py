@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from applications.enums import ApplicationState
 from label.models import Commune, OutboxMail
-from reviews import services
+from reviews.assignment import services
 from reviews.enums import CommitteeKind
 from reviews.models import Assignment, Committee
 from tests.conftest import login

@@ -3,8 +3,14 @@
 import pytest
 
 from label.models import Commune
-from reviews import selectors, services
-from reviews.conflicts import FileFacts, ReviewerFacts, conflict_reasons, normalise_organisation
+from reviews.assignment import services
+from reviews.conflicts import (
+    FileFacts,
+    ReviewerFacts,
+    conflict_map,
+    conflict_reasons,
+    normalise_organisation,
+)
 from tests.factories import AssignmentFactory
 
 
@@ -61,7 +67,7 @@ def test_territory_wide_project_conflicts_only_through_its_listed_communes(
     file_in_review.territory_wide = True
     file_in_review.save(update_fields=["territory_wide"])
 
-    conflicts = selectors.conflict_map([file_in_review], [elected_elsewhere])
+    conflicts = conflict_map([file_in_review], [elected_elsewhere])
 
     assert conflicts == {}
 
@@ -81,7 +87,7 @@ def test_conflict_map_combines_profile_account_and_declared_conflicts(
     AssignmentFactory(application=file_in_review, reviewer=declared, conflicted=True)
     free = make_reviewer()
 
-    conflicts = selectors.conflict_map([file_in_review], [elected, member, declared, free])
+    conflicts = conflict_map([file_in_review], [elected, member, declared, free])
 
     assert conflicts == {
         (file_in_review.pk, elected.pk): ["conflit territorial : élu à Lens"],

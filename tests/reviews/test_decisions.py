@@ -12,12 +12,13 @@ from pypdf import PdfReader
 
 from applications.enums import ApplicationState
 from applications.models import Application
+from catalogue.models import CatalogueEntry
 from label.enums import Role
-from label.models import CatalogueEntry, OutboxMail
-from reviews import services_jury
+from label.models import OutboxMail
 from reviews.enums import JuryOutcome
+from reviews.jury import services
+from reviews.jury.selectors import decision_for_applicant
 from reviews.models import JuryDecision, Recusal, Review
-from reviews.selectors_jury import decision_for_applicant
 from tests.conftest import login
 from tests.factories import UserFactory
 from tests.factories.jury import decision_for, file_in_deliberation, jury_member
@@ -196,7 +197,7 @@ def test_service_refuses_a_review_without_comment_for_the_applicant(staff, wave)
     review = Review.objects.get(assignment__application=application)
 
     with pytest.raises(ValidationError):
-        services_jury.jury_decision_record(
+        services.jury_decision_record(
             application=application,
             by=staff,
             outcome=JuryOutcome.REFUSED,
@@ -212,7 +213,7 @@ def test_service_refuses_a_file_not_in_deliberation(staff, deliberation):
     Application.objects.filter(pk=strong.pk).update(state=ApplicationState.LABELLED)
 
     with pytest.raises(ValidationError):
-        services_jury.jury_decision_record(
+        services.jury_decision_record(
             application=strong, by=staff, outcome=JuryOutcome.LABEL, motivation="Trop tard."
         )
 
@@ -223,7 +224,7 @@ def test_service_refuses_someone_outside_the_jury(deliberation, roles):
     outsider = ReviewerFactory()
 
     with pytest.raises(PermissionDenied):
-        services_jury.jury_decision_record(
+        services.jury_decision_record(
             application=deliberation[0], by=outsider, outcome=JuryOutcome.LABEL, motivation="x"
         )
 
@@ -237,7 +238,7 @@ def test_announced_decision_can_no_longer_change(staff, deliberation):
     decision_for(strong, announced_at=timezone.now())
 
     with pytest.raises(ValidationError):
-        services_jury.jury_decision_record(
+        services.jury_decision_record(
             application=strong, by=staff, outcome=JuryOutcome.REFUSED, motivation="Changement."
         )
 
@@ -263,8 +264,8 @@ def test_pending_decision_is_invisible_to_the_applicant_everywhere(
     pages = {
         "home": client.get(reverse("applications:applicant_home")),
         "detail": client.get(reverse("applications:detail", args=[strong.pk])),
-        "catalogue": client.get(reverse("label:catalogue_list")),
-        "catalogue search": client.get(reverse("label:catalogue_list"), {"q": strong.title}),
+        "catalogue": client.get(reverse("catalogue:list")),
+        "catalogue search": client.get(reverse("catalogue:list"), {"q": strong.title}),
         "api projects": client.get("/api/projects", {"q": strong.title}),
         "api waves": client.get("/api/waves"),
     }

@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from label.models import Criterion, User, Wave
-from label.models.criteria import DEFAULT_GRID
+from label.models import User, Wave
 from label.services import wave_create
-from reviews import services
-from reviews.models import Committee
+from reviews.models import Committee, Criterion
+from reviews.models.criteria import DEFAULT_GRID
+from reviews.scoring import services
 from tests.conftest import login
 from tests.factories import AssignmentFactory
 from tests.factories.reviews import review_with_scores
@@ -156,7 +156,7 @@ def test_grid_locks_at_the_first_submitted_review_and_says_why(
 def test_grid_stays_locked_after_a_review_is_reopened(
     instruction_user, wave, criteria, file_in_review
 ):
-    from reviews import workflow
+    from reviews.scoring import workflow
 
     review = review_with_scores(AssignmentFactory(application=file_in_review), 3)
     workflow.review_reopen(review=review, by=instruction_user, reason="Corriger B2.")

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from label.enums import Role
 from label.models import Commune
+from reviews.jury.selectors import jury_board_for_wave
 from reviews.models import Recusal, ReviewerProfile
-from reviews.selectors_jury import jury_board_for_wave
 from tests.conftest import login
 from tests.factories import UserFactory
 from tests.factories.jury import decision_for, file_in_deliberation, jury_member
@@ -57,7 +57,7 @@ def test_jury_pages_send_anonymous_visitors_to_login(client, deliberation, wave)
     response = client.get(reverse("reviews:jury_wave", args=[wave.pk]))
 
     assert response.status_code == 302
-    assert reverse("label:login") in response["Location"]
+    assert reverse("accounts:login") in response["Location"]
 
 
 # --- The board -----------------------------------------------------------------------------

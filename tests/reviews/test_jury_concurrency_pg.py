@@ -11,10 +11,12 @@ from django.db import connection
 
 from applications.enums import ApplicationState, Transition
 from applications.models import ApplicationEvent
+from catalogue.models import CatalogueEntry
+from certificates.models import Certificate
 from label.enums import Role
-from label.models import CatalogueEntry, Certificate, OutboxMail
-from reviews import workflow
+from label.models import OutboxMail
 from reviews.enums import JuryOutcome
+from reviews.jury import workflow
 from reviews.models import JuryDecision
 from tests.factories import UserFactory, WaveFactory
 from tests.factories.jury import decision_for, file_in_deliberation
@@ -54,7 +56,7 @@ def _run_together(target, count):
 
 def test_simultaneous_announcements_apply_each_decision_once(roles, monkeypatch):
     # The rendering is not what this test is about: it would only slow the threads down.
-    monkeypatch.setattr("label.certificates.certificate_schedule_render", lambda **kwargs: None)
+    monkeypatch.setattr("certificates.services.certificate_schedule_render", lambda **kwargs: None)
     wave = WaveFactory(number=11)
     grid_for(wave)
     staff = UserFactory(roles=[Role.APPLICANT, Role.INSTRUCTION])

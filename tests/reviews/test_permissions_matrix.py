@@ -16,10 +16,10 @@ from django.urls import URLResolver, get_resolver, reverse
 from applications.enums import ApplicationState
 from applications.models import Application, Attachment
 from label.enums import Role
-from label.models import Criterion
 from reviews.models import (
     Assignment,
     Committee,
+    Criterion,
     JuryDecision,
     JurySession,
     Recusal,

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.enums import ApplicationState
-from label.models import Criterion
-from reviews.selectors import ranking_for_wave
+from reviews.models import Criterion
+from reviews.ranking.selectors import ranking_for_wave
 from tests.conftest import login
 from tests.factories import AssignmentFactory
 from tests.factories.reviews import application_in_state, build_reviewed_wave, review_with_scores

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from label.models import OutboxMail
-from reviews import services
+from reviews.assignment import services
 from reviews.tasks import task_remind_reviewers
 from tests.factories import AssignmentFactory
 from tests.factories.reviews import review_with_scores

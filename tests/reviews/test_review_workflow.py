@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from label.models import OutboxMail
-from reviews import workflow
 from reviews.enums import Opinion, ReviewState
 from reviews.models import Review, Score
+from reviews.scoring import workflow
 from tests.conftest import login
 from tests.factories import AssignmentFactory
 from tests.factories.reviews import review_with_scores

@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from applications.enums import ApplicationState, Transition
 from applications.models import Application, ApplicationEvent
+from catalogue.models import CatalogueEntry
+from certificates.models import Certificate
 from label.enums import Role
-from label.models import CatalogueEntry, Certificate
-from reviews import workflow
 from reviews.enums import JuryOutcome
+from reviews.jury import workflow
 from tests.conftest import login
 from tests.factories import UserFactory
 from tests.factories.jury import decision_for, file_in_deliberation, jury_member
@@ -109,9 +110,9 @@ def test_revocation_withdraws_the_label_everywhere(
     client.logout()
     assert client.get(entry.get_absolute_url()).status_code == 404
     assert client.get(f"/api/projects/{entry.slug}").status_code == 404
-    catalogue = _html(client.get(reverse("label:catalogue_list")))
+    catalogue = _html(client.get(reverse("catalogue:list")))
     assert labelled.title not in catalogue
-    verification = client.get(reverse("label:certificate_verify", args=[certificate.token]))
+    verification = client.get(reverse("certificates:verify", args=[certificate.token]))
     assert verification.status_code == 200
     assert "Label retiré le" in _html(verification)
 

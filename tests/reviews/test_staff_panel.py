@@ -9,7 +9,7 @@ from django.urls import reverse
 from applications.enums import ApplicationState
 from applications.exports import export_columns_for, export_rows
 from applications.models import Application, ApplicationEvent
-from reviews import services
+from reviews.jury import services
 from tests.conftest import login
 from tests.factories import AssignmentFactory
 from tests.factories.reviews import application_in_state, review_with_scores

@@ -21,7 +21,7 @@ from tests.conftest import login
 from tests.factories import AssignmentFactory, CommitteeFactory, UserFactory
 from tests.factories.certificates import CertificateFactory
 from tests.factories.reviews import ReviewerFactory, grid_for, review_with_scores
-from tests.label.test_privacy import application_in
+from tests.privacy.test_privacy import application_in
 
 SECRET = "SECRET"
 # Rows that change on any request by design: the audit trail records the attempts.
@@ -31,7 +31,15 @@ FINGERPRINT_EXCLUDED = {"label.auditevent", "label.user"}
 def fingerprint():
     """A digest of every row of the portal's apps (the audit trail and logins aside)."""
     digest = hashlib.sha256()
-    for app_label in ("label", "applications", "reviews"):
+    for app_label in (
+        "label",
+        "accounts",
+        "applications",
+        "reviews",
+        "certificates",
+        "catalogue",
+        "privacy",
+    ):
         for model in apps.get_app_config(app_label).get_models():
             if model._meta.label_lower in FINGERPRINT_EXCLUDED:
                 continue

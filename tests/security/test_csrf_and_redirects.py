@@ -6,11 +6,12 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts import otp
+from accounts.models import OTPDevice
 from applications.enums import ApplicationState as S
-from label import otp
-from label.models import OTPDevice, User
+from label.models import User
 from tests.conftest import DEMO_PASSWORD, login
-from tests.label.test_privacy import application_in
+from tests.privacy.test_privacy import application_in
 from tests.security.conftest import fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -66,9 +67,9 @@ def _post_without_token(client, url, data):
 
 def test_anonymous_forms_refuse_a_post_without_token(csrf_client, applicant):
     forms = [
-        (reverse("label:login"), {"username": applicant.email, "password": DEMO_PASSWORD}),
+        (reverse("accounts:login"), {"username": applicant.email, "password": DEMO_PASSWORD}),
         (
-            reverse("label:signup"),
+            reverse("accounts:signup"),
             {
                 "full_name": "Csrf",
                 "email": "csrf@example.org",
@@ -76,8 +77,8 @@ def test_anonymous_forms_refuse_a_post_without_token(csrf_client, applicant):
                 "password2": "un-mot-de-passe-solide-2026",
             },
         ),
-        (reverse("label:password_reset"), {"email": applicant.email}),
-        (reverse("label:call"), {"email": "csrf@example.org", "message": "x"}),
+        (reverse("accounts:password_reset"), {"email": applicant.email}),
+        (reverse("applications:call"), {"email": "csrf@example.org", "message": "x"}),
         (reverse("set_language"), {"language": "en", "next": "/"}),
     ]
 
@@ -103,15 +104,15 @@ def test_applicant_forms_refuse_a_post_without_token(csrf_client, applicant, ope
         (reverse("applications:withdraw", kwargs={"pk": filed.pk}), {"confirm": "on"}),
         (reverse("applications:detail", kwargs={"pk": filed.pk}), {"body": "Bonjour"}),
         (reverse("applications:start"), {}),
-        (reverse("label:profile"), {"full_name": "Autre nom"}),
-        (reverse("label:privacy_delete"), {"password": DEMO_PASSWORD, "confirm": "on"}),
-        (reverse("label:otp_setup"), {"code": "123456"}),
-        (reverse("label:logout"), {}),
+        (reverse("accounts:profile"), {"full_name": "Autre nom"}),
+        (reverse("privacy:delete"), {"password": DEMO_PASSWORD, "confirm": "on"}),
+        (reverse("accounts:otp_setup"), {"code": "123456"}),
+        (reverse("accounts:logout"), {}),
     ]
 
     for url, data in forms:
         _post_without_token(csrf_client, url, data)
-    assert csrf_client.get(reverse("label:profile")).status_code == 200
+    assert csrf_client.get(reverse("accounts:profile")).status_code == 200
 
 
 def test_staff_forms_refuse_a_post_without_token(
@@ -139,11 +140,11 @@ def test_staff_forms_refuse_a_post_without_token(
 def test_a_post_with_the_token_goes_through(csrf_client, applicant):
     """The refusals above are the CSRF check's, not some other failure."""
     login(csrf_client, applicant)
-    csrf_client.get(reverse("label:profile"))
+    csrf_client.get(reverse("accounts:profile"))
     token = csrf_client.cookies[settings.CSRF_COOKIE_NAME].value
 
     response = csrf_client.post(
-        reverse("label:profile"), {"full_name": "Nom changé", "csrfmiddlewaretoken": token}
+        reverse("accounts:profile"), {"full_name": "Nom changé", "csrfmiddlewaretoken": token}
     )
 
     assert response.status_code == 302
@@ -172,7 +173,7 @@ def _offsite(location):
 @pytest.mark.parametrize("target", OFFSITE)
 def test_login_never_redirects_off_site(client, applicant, target):
     response = client.post(
-        reverse("label:login") + "?next=" + target,
+        reverse("accounts:login") + "?next=" + target,
         {"username": applicant.email, "password": DEMO_PASSWORD, "next": target},
     )
 
@@ -184,7 +185,7 @@ def test_login_never_redirects_off_site(client, applicant, target):
 def test_login_page_of_a_logged_in_visitor_never_redirects_off_site(client, applicant, target):
     login(client, applicant)
 
-    response = client.get(reverse("label:login"), {"next": target})
+    response = client.get(reverse("accounts:login"), {"next": target})
 
     assert not _offsite(response.get("Location", ""))
 
@@ -193,7 +194,7 @@ def test_login_page_of_a_logged_in_visitor_never_redirects_off_site(client, appl
 def test_logout_never_redirects_off_site(client, applicant, target):
     login(client, applicant)
 
-    response = client.post(reverse("label:logout") + "?next=" + target, {"next": target})
+    response = client.post(reverse("accounts:logout") + "?next=" + target, {"next": target})
 
     assert response.status_code == 302
     assert not _offsite(response["Location"])
@@ -216,9 +217,11 @@ def test_second_factor_never_redirects_off_site(client, applicant, target):
     OTPDevice.objects.create(
         user=applicant, secret=secret, confirmed_at="2026-01-01T00:00:00Z", last_used_step=0
     )
-    client.post(reverse("label:login"), {"username": applicant.email, "password": DEMO_PASSWORD})
+    client.post(reverse("accounts:login"), {"username": applicant.email, "password": DEMO_PASSWORD})
 
-    response = client.post(reverse("label:otp_verify"), {"code": otp.totp(secret), "next": target})
+    response = client.post(
+        reverse("accounts:otp_verify"), {"code": otp.totp(secret), "next": target}
+    )
 
     assert response.status_code == 302
     assert not _offsite(response["Location"])
@@ -227,7 +230,7 @@ def test_second_factor_never_redirects_off_site(client, applicant, target):
 
 def test_a_local_next_is_still_followed(client, applicant):
     response = client.post(
-        reverse("label:login"),
+        reverse("accounts:login"),
         {"username": applicant.email, "password": DEMO_PASSWORD, "next": "/mon-espace/"},
     )
 

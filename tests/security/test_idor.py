@@ -65,8 +65,12 @@ def _int_routes():
     for entry in get_resolver().url_patterns:
         if not isinstance(entry, URLResolver) or entry.namespace not in {
             "label",
+            "accounts",
             "applications",
             "reviews",
+            "certificates",
+            "catalogue",
+            "privacy",
         }:
             continue
         for pattern in entry.url_patterns:
@@ -96,7 +100,7 @@ def _file_for(view_name, route, world):
         return [world.files["deliberation"]]
     if view_name == "reviews:send_to_jury":
         return [world.files["in_review"]]
-    if view_name in {"reviews:revoke_label"} or view_name.startswith("label:certificate"):
+    if view_name in {"reviews:revoke_label"} or view_name.startswith("certificates:"):
         return [world.files["labelled"]]
     return [world.files["filed"]]
 
@@ -116,7 +120,7 @@ def _object_for(view_name, parameter, application, world):
         return application.attachments.first().pk
     if parameter == "pk":
         table = {
-            "label:certificate_download": world.certificate.pk,
+            "certificates:download": world.certificate.pk,
             "label:wave_update": world.wave.pk,
             "reviews:review": world.assignment.pk,
             "reviews:engagement": world.assignment.pk,

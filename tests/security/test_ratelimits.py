@@ -9,10 +9,11 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from accounts import otp
+from accounts.models import OTPDevice
+from accounts.otp import SESSION_VERIFIED_KEY
 from applications.models import ExpressionOfInterest
-from label import otp
-from label.models import OTPDevice, OutboxMail, User
-from label.otp import SESSION_VERIFIED_KEY
+from label.models import OutboxMail, User
 from tests.conftest import DEMO_PASSWORD, login
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +38,12 @@ def _assert_throttled(response):
 def test_login_is_throttled_per_address_across_many_emails(client, applicant):
     for number in range(100):
         response = client.post(
-            reverse("label:login"), {"username": f"inconnu{number}@example.org", "password": "x"}
+            reverse("accounts:login"), {"username": f"inconnu{number}@example.org", "password": "x"}
         )
         assert response.status_code == 200
 
     blocked = client.post(
-        reverse("label:login"), {"username": applicant.email, "password": DEMO_PASSWORD}
+        reverse("accounts:login"), {"username": applicant.email, "password": DEMO_PASSWORD}
     )
 
     _assert_throttled(blocked)
@@ -51,7 +52,7 @@ def test_login_is_throttled_per_address_across_many_emails(client, applicant):
     other = Client(REMOTE_ADDR="198.51.100.7")
     assert (
         other.post(
-            reverse("label:login"), {"username": applicant.email, "password": DEMO_PASSWORD}
+            reverse("accounts:login"), {"username": applicant.email, "password": DEMO_PASSWORD}
         ).status_code
         == 302
     )
@@ -59,10 +60,10 @@ def test_login_is_throttled_per_address_across_many_emails(client, applicant):
 
 def test_login_locks_an_email_after_five_failures_even_with_the_right_password(client, applicant):
     for _attempt in range(5):
-        client.post(reverse("label:login"), {"username": applicant.email, "password": "mauvais"})
+        client.post(reverse("accounts:login"), {"username": applicant.email, "password": "mauvais"})
 
     response = client.post(
-        reverse("label:login"), {"username": applicant.email, "password": DEMO_PASSWORD}
+        reverse("accounts:login"), {"username": applicant.email, "password": DEMO_PASSWORD}
     )
 
     assert response.status_code == 429
@@ -72,7 +73,7 @@ def test_login_locks_an_email_after_five_failures_even_with_the_right_password(c
 def test_sign_up_is_throttled_per_address(client, roles):
     def sign_up(number):
         return client.post(
-            reverse("label:signup"),
+            reverse("accounts:signup"),
             {
                 "full_name": f"Personne {number}",
                 "email": f"nouvelle{number}@example.org",
@@ -92,11 +93,11 @@ def test_sign_up_is_throttled_per_address(client, roles):
 def test_password_reset_is_throttled_per_email(client, applicant):
     for _attempt in range(3):
         assert (
-            client.post(reverse("label:password_reset"), {"email": applicant.email}).status_code
+            client.post(reverse("accounts:password_reset"), {"email": applicant.email}).status_code
             == 302
         )
 
-    blocked = client.post(reverse("label:password_reset"), {"email": applicant.email.upper()})
+    blocked = client.post(reverse("accounts:password_reset"), {"email": applicant.email.upper()})
 
     _assert_throttled(blocked)
     assert OutboxMail.objects.filter(template="password_reset").count() == 3
@@ -104,13 +105,13 @@ def test_password_reset_is_throttled_per_email(client, applicant):
 
 def test_password_reset_is_throttled_per_address(client, roles):
     for number in range(10):
-        client.post(reverse("label:password_reset"), {"email": f"x{number}@example.org"})
+        client.post(reverse("accounts:password_reset"), {"email": f"x{number}@example.org"})
 
-    _assert_throttled(client.post(reverse("label:password_reset"), {"email": "y@example.org"}))
+    _assert_throttled(client.post(reverse("accounts:password_reset"), {"email": "y@example.org"}))
 
 
 def test_certificate_verification_is_throttled(client, db):
-    url = reverse("label:certificate_verify", kwargs={"token": "jeton-inconnu"})
+    url = reverse("certificates:verify", kwargs={"token": "jeton-inconnu"})
     for _attempt in range(30):
         assert client.get(url).status_code == 404
 
@@ -119,9 +120,9 @@ def test_certificate_verification_is_throttled(client, db):
 
 def test_expression_of_interest_is_throttled(client, db):
     for number in range(5):
-        client.post(reverse("label:call"), {"email": f"interet{number}@example.org"})
+        client.post(reverse("applications:call"), {"email": f"interet{number}@example.org"})
 
-    response = client.post(reverse("label:call"), {"email": "interet-de-trop@example.org"})
+    response = client.post(reverse("applications:call"), {"email": "interet-de-trop@example.org"})
 
     assert response.status_code == 429
     assert ExpressionOfInterest.objects.count() == 5
@@ -138,13 +139,13 @@ def test_second_factor_attempts_are_throttled_per_account(applicant):
     while attempts < 15:
         client = Client()
         client.post(
-            reverse("label:login"), {"username": applicant.email, "password": DEMO_PASSWORD}
+            reverse("accounts:login"), {"username": applicant.email, "password": DEMO_PASSWORD}
         )
         for _try in range(min(4, 15 - attempts)):
-            client.post(reverse("label:otp_verify"), {"code": wrong})
+            client.post(reverse("accounts:otp_verify"), {"code": wrong})
             attempts += 1
 
-    response = client.post(reverse("label:otp_verify"), {"code": otp.totp(secret)})
+    response = client.post(reverse("accounts:otp_verify"), {"code": otp.totp(secret)})
 
     _assert_throttled(response)
     assert not client.session.get(SESSION_VERIFIED_KEY)
@@ -153,11 +154,9 @@ def test_second_factor_attempts_are_throttled_per_account(applicant):
 def test_account_deletion_attempts_are_throttled(client, applicant):
     login(client, applicant)
     for _attempt in range(5):
-        client.post(reverse("label:privacy_delete"), {"password": "mauvais", "confirm": "on"})
+        client.post(reverse("privacy:delete"), {"password": "mauvais", "confirm": "on"})
 
-    response = client.post(
-        reverse("label:privacy_delete"), {"password": DEMO_PASSWORD, "confirm": "on"}
-    )
+    response = client.post(reverse("privacy:delete"), {"password": DEMO_PASSWORD, "confirm": "on"})
 
     _assert_throttled(response)
     assert User.objects.get(pk=applicant.pk).is_active
@@ -168,7 +167,7 @@ def test_limits_can_be_turned_off_for_a_load_test(client, roles, settings):
 
     for number in range(12):
         client.post(
-            reverse("label:signup"),
+            reverse("accounts:signup"),
             {
                 "full_name": f"Charge {number}",
                 "email": f"charge{number}@example.org",

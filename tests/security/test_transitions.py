@@ -13,7 +13,7 @@ from label.models import OutboxMail
 from tests.conftest import login
 from tests.factories import AssignmentFactory, UserFactory
 from tests.factories.reviews import application_in_state
-from tests.label.test_privacy import application_in
+from tests.privacy.test_privacy import application_in
 from tests.security.conftest import fingerprint
 
 pytestmark = pytest.mark.django_db

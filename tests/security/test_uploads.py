@@ -14,7 +14,7 @@ from applications.models import Application, Attachment, Message
 from label.models import User
 from tests.conftest import login
 from tests.factories.applications import MINIMAL_PDF
-from tests.label.test_privacy import application_in
+from tests.privacy.test_privacy import application_in
 from tests.security.conftest import fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +193,7 @@ def test_a_very_long_message_is_refused(owner_client, applicant, open_wave):
 
 def test_very_long_sign_up_fields_are_refused(client, roles):
     response = client.post(
-        reverse("label:signup"),
+        reverse("accounts:signup"),
         {
             "full_name": "N" * 10_000,
             "email": "a" * 300 + "@example.org",
@@ -212,7 +212,7 @@ def test_a_very_long_login_is_answered_without_error(client, roles):
     from axes.models import AccessAttempt
 
     response = client.post(
-        reverse("label:login"), {"username": "x" * 100_000 + "@example.org", "password": "y"}
+        reverse("accounts:login"), {"username": "x" * 100_000 + "@example.org", "password": "y"}
     )
 
     assert response.status_code == 200
@@ -224,7 +224,7 @@ def test_a_very_long_expression_of_interest_is_refused(client, db):
     from applications.models import ExpressionOfInterest
 
     response = client.post(
-        reverse("label:call"), {"email": "quelquun@example.org", "message": "M" * 100_000}
+        reverse("applications:call"), {"email": "quelquun@example.org", "message": "M" * 100_000}
     )
 
     assert response.status_code == 200

@@ -14,7 +14,7 @@ from label.models import OutboxMail, User
 from tests.conftest import login
 from tests.factories import AssignmentFactory
 from tests.factories.reviews import grid_for
-from tests.label.test_privacy import application_in
+from tests.privacy.test_privacy import application_in
 
 pytestmark = pytest.mark.django_db
 
@@ -109,8 +109,8 @@ def _pages_of_applicant(files):
         reverse("applications:dossier_summary", kwargs={"pk": draft.pk}),
         reverse("applications:submit", kwargs={"pk": draft.pk}),
         reverse("applications:withdraw", kwargs={"pk": filed.pk}),
-        reverse("label:privacy_delete"),
-        reverse("label:profile"),
+        reverse("privacy:delete"),
+        reverse("accounts:profile"),
     ]
     for section in ("porteur", "projet", "contribution", "budget", "pieces", "consentement"):
         pages.append(reverse("applications:dossier", kwargs={"pk": draft.pk, "section": section}))

@@ -1,0 +1,244 @@
+"""Pages of the second factor (/comptes/double-authentification/...).
+
+- ``OTPManageView``: the state of the account's 2FA, with renewal of the recovery codes and
+  deactivation (refused to the roles that must keep it);
+- ``OTPSetupView``: enrolment: a QR code (inline SVG made by segno) and the secret to type,
+  then a first code confirms the device and the ten recovery codes are shown, once;
+- ``OTPVerifyView``: the second step of a login, by a code or a recovery code. After
+  MAX_FAILURES wrong codes the half-open session is closed: the password is asked again.
+
+The middleware (label/middleware.py) sends a session awaiting its second factor here, and
+an account that must use one to the enrolment. The attempts are rate-limited there too.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from accounts import otp
+from accounts.forms import OTPCodeForm, OTPDisableForm, OTPVerifyForm
+from label.audit import audit_record
+from label.models import AuditAction
+
+SESSION_FAILURES_KEY = "otp_failures"
+MAX_FAILURES = 5
+CODES_TEMPLATE = "registration/otp_recovery_codes.html"
+
+
+def safe_next_url(request, default=None):
+    """The `next` of the request if it stays on this site, else the default page."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(default or settings.LOGIN_REDIRECT_URL)
+
+
+def _no_store(response):
+    # Codes and secrets must not stay in a shared cache or the browser's history.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _show_recovery_codes(request, codes, *, next_url):
+    response = render(
+        request,
+        CODES_TEMPLATE,
+        {"codes": codes, "next_url": next_url, "required": otp.otp_required_for(request.user)},
+    )
+    return _no_store(response)
+
+
+class OTPManageView(LoginRequiredMixin, TemplateView):
+    """The account's second factor: on or off, recovery codes left, renewal, deactivation."""
+
+    template_name = "registration/otp_manage.html"
+
+    def get_context_data(self, renew_form=None, disable_form=None, **kwargs):
+        user = self.request.user
+        device = otp.device_get_confirmed(user)
+        return super().get_context_data(
+            device=device,
+            codes_left=otp.recovery_codes_left(user) if device else 0,
+            required=otp.otp_required_for(user),
+            renew_form=renew_form or OTPCodeForm(prefix="renew"),
+            disable_form=disable_form or OTPDisableForm(user=user, prefix="disable"),
+            **kwargs,
+        )
+
+
+class OTPSetupView(LoginRequiredMixin, FormView):
+    """Enrolment of an authenticator application, confirmed by its first code."""
+
+    template_name = "registration/otp_setup.html"
+    form_class = OTPCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and otp.device_get_confirmed(request.user):
+            messages.info(request, _("La double authentification est déjà activée."))
+            return redirect("accounts:otp_manage")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        device = otp.device_start_enrolment(user=user)
+        uri = otp.provisioning_uri(device.secret, account=user.email, issuer=settings.OTP_ISSUER)
+        return super().get_context_data(
+            qr_svg=otp.qr_code_svg(uri, title=_("QR code à scanner avec l'application")),
+            secret=otp.grouped_secret(device.secret),
+            required=otp.otp_required_for(user),
+            next_url=safe_next_url(self.request, "accounts:otp_manage"),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        return _no_store(super().render_to_response(context, **response_kwargs))
+
+    def form_valid(self, form):
+        request = self.request
+        codes = otp.device_confirm(user=request.user, code=form.cleaned_data["code"])
+        if codes is None:
+            form.add_error(
+                "code",
+                _(
+                    "Ce code ne correspond pas. Vérifiez que l'heure de votre téléphone est "
+                    "à jour et saisissez le code affiché maintenant."
+                ),
+            )
+            return self.form_invalid(form)
+        otp.session_mark_verified(request.session)
+        request.session.cycle_key()
+        audit_record(action=AuditAction.OTP_ENABLED, request=request)
+        messages.success(request, _("La double authentification est activée."))
+        return _show_recovery_codes(
+            request, codes, next_url=safe_next_url(request, "accounts:otp_manage")
+        )
+
+
+class OTPVerifyView(FormView):
+    """The second step of the login: a code of the application or a recovery code."""
+
+    template_name = "registration/otp_verify.html"
+    form_class = OTPVerifyForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGIN_URL)
+        if otp.device_get_confirmed(request.user) is None:
+            # The device was removed meanwhile (by the account or an administrator).
+            request.session.pop(otp.SESSION_PENDING_KEY, None)
+            if otp.otp_required_for(request.user):
+                return redirect("accounts:otp_setup")
+            return redirect(safe_next_url(request))
+        if not request.session.get(otp.SESSION_PENDING_KEY) and request.session.get(
+            otp.SESSION_VERIFIED_KEY
+        ):
+            return redirect(safe_next_url(request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next_url=safe_next_url(self.request), **kwargs)
+
+    def form_valid(self, form):
+        request = self.request
+        user = request.user
+        code = form.cleaned_data["code"]
+        used_recovery = otp.looks_like_recovery_code(code)
+        if used_recovery:
+            accepted = otp.recovery_code_use(user=user, code=code)
+        else:
+            accepted = otp.device_verify(user=user, code=code)
+        if not accepted:
+            return self._refused(form)
+        request.session.pop(SESSION_FAILURES_KEY, None)
+        otp.session_mark_verified(request.session)
+        request.session.cycle_key()
+        if used_recovery:
+            audit_record(action=AuditAction.RECOVERY_CODE_USED, request=request)
+            messages.warning(
+                request,
+                _(
+                    "Vous vous êtes connecté avec un code de secours ; il vous en reste "
+                    "%(count)d. Pensez à en générer de nouveaux depuis votre profil."
+                )
+                % {"count": otp.recovery_codes_left(user)},
+            )
+        else:
+            audit_record(action=AuditAction.OTP_VERIFIED, request=request)
+        return redirect(safe_next_url(request))
+
+    def _refused(self, form):
+        request = self.request
+        failures = request.session.get(SESSION_FAILURES_KEY, 0) + 1
+        audit_record(action=AuditAction.OTP_FAILED, request=request, extra={"failures": failures})
+        if failures >= MAX_FAILURES:
+            logout(request)
+            messages.error(
+                request,
+                _(
+                    "Trop de codes incorrects : par sécurité, la connexion est annulée. "
+                    "Reconnectez-vous avec votre mot de passe."
+                ),
+            )
+            return redirect(settings.LOGIN_URL)
+        request.session[SESSION_FAILURES_KEY] = failures
+        form.add_error(
+            "code",
+            _(
+                "Code incorrect, expiré ou déjà utilisé. Saisissez le code affiché maintenant "
+                "par l'application (il reste %(count)d essais)."
+            )
+            % {"count": MAX_FAILURES - failures},
+        )
+        return self.form_invalid(form)
+
+
+class OTPRecoveryCodesView(LoginRequiredMixin, View):
+    """New recovery codes (the old ones stop working), after a current code of the device."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = OTPCodeForm(request.POST, prefix="renew")
+        if otp.device_get_confirmed(request.user) is None:
+            return redirect("accounts:otp_setup")
+        if form.is_valid() and otp.device_verify(user=request.user, code=form.cleaned_data["code"]):
+            codes = otp.recovery_codes_renew(user=request.user)
+            audit_record(action=AuditAction.RECOVERY_CODES_RENEWED, request=request)
+            messages.success(request, _("Vos nouveaux codes de secours sont prêts."))
+            return _show_recovery_codes(request, codes, next_url=resolve_url("accounts:otp_manage"))
+        if form.is_valid():
+            form.add_error("code", _("Code incorrect, expiré ou déjà utilisé."))
+        view = OTPManageView(request=request, kwargs={}, args=())
+        context = view.get_context_data(renew_form=form)
+        return render(request, OTPManageView.template_name, context, status=400)
+
+
+class OTPDisableView(LoginRequiredMixin, View):
+    """Turn the second factor off, with the password and a current code (if allowed)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        user = request.user
+        if otp.otp_required_for(user):
+            raise PermissionDenied
+        form = OTPDisableForm(request.POST, user=user, prefix="disable")
+        if form.is_valid() and otp.device_verify(user=user, code=form.cleaned_data["code"]):
+            otp.device_remove(user=user)
+            audit_record(action=AuditAction.OTP_DISABLED, request=request)
+            messages.success(request, _("La double authentification est désactivée."))
+            return redirect("accounts:otp_manage")
+        if form.is_valid():
+            form.add_error("code", _("Code incorrect, expiré ou déjà utilisé."))
+        view = OTPManageView(request=request, kwargs={}, args=())
+        context = view.get_context_data(disable_form=form)
+        return render(request, OTPManageView.template_name, context, status=400)

@@ -1,0 +1,318 @@
+"""Reads of the public catalogue: filters, search, lists, related projects, statistics."""
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import (
+    CatalogueEntry,
+    CatalogueEntryTheme,
+    catalogue_version,
+)
+from label.enums import Agglomeration, Award, Theme
+from label.models import Commune
+from label.text import search_normalise
+
+# Each sort matches an index of CatalogueEntry. Entries of unknown year (the oldest ones of
+# the historical file) come last among the recent and first among the oldest.
+CATALOGUE_SORTS = {
+    "recent": ("-sort_year", "sort_name", "id"),
+    "oldest": ("sort_year", "sort_name", "id"),
+    "name": ("sort_name", "id"),
+}
+CATALOGUE_DEFAULT_SORT = "recent"
+# A bound on staleness should the cache miss a change made outside the model (raw SQL).
+CATALOGUE_OPTIONS_CACHE_SECONDS = 60 * 60
+# Bounds of what a filter may ask, so that a typo is reported rather than silently empty.
+CATALOGUE_YEAR_RANGE = (2000, 2100)
+CATALOGUE_WAVE_RANGE = (1, 999)
+CATALOGUE_QUERY_MAX_LENGTH = 100
+CATALOGUE_QUERY_MAX_WORDS = 8
+INSEE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """What a visitor asked of the catalogue: the same parameters on the page and in the API."""
+
+    q: str = ""
+    theme: str | None = None
+    agglomeration: str | None = None
+    commune: str | None = None
+    year: int | None = None
+    wave: int | None = None
+    award: str | None = None
+    sort: str = CATALOGUE_DEFAULT_SORT
+
+    @property
+    def is_filtered(self):
+        return self != CatalogueFilters(sort=self.sort)
+
+    def without(self, name):
+        """The same filters with one of them cleared (for "remove this filter" links)."""
+        return replace(self, **{name: CatalogueFilters.__dataclass_fields__[name].default})
+
+
+def _parse_int(value, bounds):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if bounds[0] <= number <= bounds[1] else None
+
+
+def catalogue_filters_parse(params):
+    """Read catalogue filters from query parameters; return (filters, errors).
+
+    Empty values mean "no filter". A value that is not understood is left out of the filters
+    and reported in ``errors`` ({parameter: message}): pages ignore it, the API answers 400.
+    """
+    errors = {}
+    values = {}
+
+    def get(name):
+        value = params.get(name)
+        return value.strip() if isinstance(value, str) else value
+
+    query = get("q") or ""
+    if len(query) > CATALOGUE_QUERY_MAX_LENGTH:
+        errors["q"] = f"La recherche dépasse {CATALOGUE_QUERY_MAX_LENGTH} caractères."
+    else:
+        values["q"] = query
+    for name, enum in (("theme", Theme), ("agglomeration", Agglomeration), ("award", Award)):
+        value = get(name)
+        if not value:
+            continue
+        if value in enum.values:
+            values[name] = value
+        else:
+            errors[name] = f"Valeur inconnue « {value} » ; valeurs possibles : " + ", ".join(
+                enum.values
+            )
+    commune = get("commune")
+    if commune:
+        # The shape is checked before the database is asked: PostgreSQL refuses some
+        # characters (NUL) in a query, which would otherwise end in a server error.
+        if INSEE_CODE.fullmatch(commune) and Commune.objects.filter(insee_code=commune).exists():
+            values["commune"] = commune
+        else:
+            errors["commune"] = (
+                f"Code INSEE inconnu « {commune} » : il faut le code d'une des 150 communes "
+                "du Pôle Métropolitain de l'Artois."
+            )
+    for name, bounds in (("year", CATALOGUE_YEAR_RANGE), ("wave", CATALOGUE_WAVE_RANGE)):
+        value = get(name)
+        if not value:
+            continue
+        number = _parse_int(value, bounds)
+        if number is None:
+            errors[name] = f"« {value} » n'est pas un nombre entre {bounds[0]} et {bounds[1]}."
+        else:
+            values[name] = number
+    sort = get("sort")
+    if sort:
+        if sort in CATALOGUE_SORTS:
+            values["sort"] = sort
+        else:
+            errors["sort"] = f"Tri inconnu « {sort} » ; tris possibles : " + ", ".join(
+                CATALOGUE_SORTS
+            )
+    return CatalogueFilters(**values), errors
+
+
+def catalogue_search_words(query):
+    """The normalised words of a search, each of which an entry must contain."""
+    return search_normalise(query).split()[:CATALOGUE_QUERY_MAX_WORDS]
+
+
+def catalogue_entry_list(filters=None):
+    """Public catalogue entries matching the filters, sorted (communes and themes are in
+    each row's facets column: no further query)."""
+    filters = filters or CatalogueFilters()
+    entries = CatalogueEntry.objects.public()
+    for word in catalogue_search_words(filters.q):
+        # The column is already lower-case and accent-free: a plain LIKE is enough, and the
+        # trigram index of PostgreSQL serves it.
+        entries = entries.filter(search_text__contains=word)
+    if filters.theme:
+        entries = entries.filter(
+            Exists(CatalogueEntryTheme.objects.filter(entry=OuterRef("pk"), theme=filters.theme))
+        )
+    if filters.agglomeration:
+        entries = entries.filter(agglomeration=filters.agglomeration)
+    if filters.commune:
+        entries = entries.filter(
+            Exists(
+                CatalogueEntry.communes.through.objects.filter(
+                    catalogueentry_id=OuterRef("pk"), commune__insee_code=filters.commune
+                )
+            )
+        )
+    if filters.year is not None:
+        entries = entries.filter(year=filters.year)
+    if filters.wave is not None:
+        entries = entries.filter(wave_number=filters.wave)
+    if filters.award:
+        entries = entries.filter(award=filters.award)
+    entries = entries.order_by(
+        *CATALOGUE_SORTS.get(filters.sort, CATALOGUE_SORTS[CATALOGUE_DEFAULT_SORT])
+    )
+    return entries
+
+
+def catalogue_entry_count(filters, entries=None):
+    """How many public entries match the filters; kept in cache until the catalogue changes.
+
+    The list and the API count their results on every page; the answer only moves when an
+    entry does, so it is computed once per set of filters and catalogue version.
+    """
+    digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
+    key = f"catalogue:count:{catalogue_version()}:{digest}"
+    count = cache.get(key)
+    if count is None:
+        entries = entries if entries is not None else catalogue_entry_list(filters)
+        count = entries.count()
+        cache.set(key, count, CATALOGUE_OPTIONS_CACHE_SECONDS)
+    return count
+
+
+def catalogue_entry_get_public(slug):
+    """The public entry with this slug, or None."""
+    return CatalogueEntry.objects.public().filter(slug=slug).first()
+
+
+def catalogue_entry_list_related(entry, *, limit=3):
+    """Other public entries sharing a commune or a theme with this one, closest first."""
+    theme_codes = [theme.value for theme in entry.themes]
+    commune_codes = [commune.insee_code for commune in entry.commune_list]
+    if not theme_codes and not commune_codes:
+        return []
+    through = CatalogueEntry.communes.through
+    shares_commune = Exists(
+        through.objects.filter(
+            catalogueentry_id=OuterRef("pk"), commune__insee_code__in=commune_codes
+        )
+    )
+    shares_theme = Exists(
+        CatalogueEntryTheme.objects.filter(entry=OuterRef("pk"), theme__in=theme_codes)
+    )
+    related = (
+        CatalogueEntry.objects.public()
+        .exclude(pk=entry.pk)
+        .annotate(shares_commune=shares_commune, shares_theme=shares_theme)
+        .filter(Q(shares_commune=True) | Q(shares_theme=True))
+        .order_by(F("shares_commune").desc(), "-sort_year", "sort_name")
+    )
+    return list(related[:limit])
+
+
+def catalogue_entry_list_latest(*, limit=3):
+    """The most recently labelled projects: latest year first, then latest published."""
+    entries = CatalogueEntry.objects.public().order_by("-sort_year", "-published_at", "sort_name")
+    return list(entries[:limit])
+
+
+def catalogue_entry_list_new(*, limit=20):
+    """The entries most recently added to the public catalogue (the Atom feed's news)."""
+    entries = CatalogueEntry.objects.public().order_by("-published_at", "-sort_year", "sort_name")
+    return list(entries[:limit])
+
+
+def catalogue_filter_options():
+    """The choices the catalogue's filter form offers, from the public entries.
+
+    Cached until the catalogue changes: they cost two scans of the catalogue and change
+    only when an entry does.
+    """
+    key = f"catalogue:filter-options:{catalogue_version()}"
+    cached = cache.get(key)
+    if cached is None:
+        public = CatalogueEntry.objects.public()
+        # Plain (code, name) pairs: quicker to read back from the cache than model instances.
+        communes = list(
+            Commune.objects.filter(Exists(public.filter(communes=OuterRef("pk"))))
+            .order_by("name")
+            .values_list("insee_code", "name")
+        )
+        # order_by() drops the model's ordering, which would otherwise join the DISTINCT.
+        pairs = set(public.order_by().values_list("year", "wave_number").distinct())
+        cached = {
+            "communes": communes,
+            "years": sorted({year for year, _wave in pairs if year}, reverse=True),
+            "waves": sorted({wave for _year, wave in pairs if wave}, reverse=True),
+        }
+        cache.set(key, cached, CATALOGUE_OPTIONS_CACHE_SECONDS)
+    # The vocabularies are not cached: their labels are translated at each request.
+    return {
+        "themes": Theme.choices,
+        "agglomerations": Agglomeration.choices,
+        "awards": Award.choices,
+        **cached,
+    }
+
+
+def catalogue_last_modified():
+    """When the catalogue last changed (None when it is empty); cached until it changes.
+
+    Unpublished entries count too: unpublishing one changes what the public sees.
+    """
+    key = f"catalogue:last-modified:{catalogue_version()}"
+    latest = cache.get(key)
+    if latest is None:
+        latest = (
+            CatalogueEntry.objects.filter(is_synthetic=False).aggregate(latest=Max("updated_at"))[
+                "latest"
+            ]
+            or False
+        )
+        cache.set(key, latest, CATALOGUE_OPTIONS_CACHE_SECONDS)
+    return latest or None
+
+
+def catalogue_stats():
+    """Counts of public entries per year, theme, agglomeration and award, for the charts.
+
+    Each series is a list of (code, label, count); themes and agglomerations list every
+    value, even at zero, so that a chart always shows the whole vocabulary.
+    """
+    public = CatalogueEntry.objects.public()
+    by_year = dict(
+        public.values_list("year")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("year", "count")
+    )
+    by_theme = dict(
+        CatalogueEntryTheme.objects.filter(entry__in=public)
+        .values_list("theme")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("theme", "count")
+    )
+    by_agglomeration = dict(
+        public.values_list("agglomeration")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("agglomeration", "count")
+    )
+    by_award = dict(
+        public.values_list("award")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("award", "count")
+    )
+    years = sorted(year for year in by_year if year is not None)
+    return {
+        "total": sum(by_year.values()),
+        "by_year": [(str(year), str(year), by_year[year]) for year in years]
+        + ([("", _("Année inconnue"), by_year[None])] if by_year.get(None) else []),
+        "by_theme": [(theme.value, theme.label, by_theme.get(theme.value, 0)) for theme in Theme],
+        "by_agglomeration": [
+            (area.value, area.label, by_agglomeration.get(area.value, 0)) for area in Agglomeration
+        ],
+        "by_award": [(award.value, award.label, by_award.get(award.value, 0)) for award in Award],
+    }

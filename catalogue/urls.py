@@ -1,0 +1,22 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from catalogue.feeds import LatestProjectsFeed
+from catalogue.sitemaps import SITEMAPS
+from catalogue.views import opendata, public
+
+app_name = "catalogue"
+
+urlpatterns = [
+    # "statistiques/" comes before "<slug>/", which would swallow it.
+    path("projets/", public.catalogue_list, name="list"),
+    path("projets/statistiques/", public.catalogue_stats_page, name="stats"),
+    path("projets/<slug:slug>/", public.catalogue_detail, name="detail"),
+    path("projets/<slug:slug>/image/<str:variant>.jpg", public.catalogue_image, name="image"),
+    path("donnees/", opendata.opendata_page, name="opendata"),
+    path("donnees/projets.csv", opendata.opendata_csv, name="opendata_csv"),
+    path("donnees/projets.json", opendata.opendata_json, name="opendata_json"),
+    path("flux/projets.atom", LatestProjectsFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", opendata.robots_txt, name="robots_txt"),
+]

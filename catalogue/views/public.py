@@ -1,0 +1,297 @@
+"""Public pages of the catalogue of labelled projects: list, project page, statistics."""
+
+import json
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from catalogue.models import IMAGE_VARIANT_CARD, IMAGE_VARIANT_LARGE
+from catalogue.selectors import (
+    CATALOGUE_DEFAULT_SORT,
+    CatalogueFilters,
+    catalogue_entry_count,
+    catalogue_entry_get_public,
+    catalogue_entry_list,
+    catalogue_entry_list_related,
+    catalogue_filter_options,
+    catalogue_filters_parse,
+    catalogue_stats,
+)
+from label.enums import Agglomeration, Award, Theme
+
+CATALOGUE_PAGE_SIZE = 12
+SORT_CHOICES = (
+    ("recent", gettext_lazy("les plus récents d'abord")),
+    ("oldest", gettext_lazy("les plus anciens d'abord")),
+    ("name", gettext_lazy("par nom")),
+)
+# What json_script escapes: no "</script>" or "<!--" can appear in the data block.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# Chart geometry, in SVG user units: labels on the left, bars on the right.
+CHART_WIDTH = 720
+CHART_LABEL_WIDTH = 300
+CHART_BAR_AREA = 360
+CHART_ROW_HEIGHT = 32
+CHART_BAR_HEIGHT = 20
+
+
+def filters_query(filters, **overrides):
+    """The query string of a set of filters, without the defaults (for shareable links)."""
+    params = {
+        "q": filters.q,
+        "theme": filters.theme,
+        "agglomeration": filters.agglomeration,
+        "commune": filters.commune,
+        "year": filters.year,
+        "wave": filters.wave,
+        "award": filters.award,
+        "sort": filters.sort if filters.sort != CATALOGUE_DEFAULT_SORT else None,
+    }
+    params.update(overrides)
+    return urlencode({key: value for key, value in params.items() if value not in (None, "")})
+
+
+def _page_links(page, filters):
+    """Links of the pagination: first, last, and two pages around the current one."""
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    links = []
+    for number in numbers:
+        if number == page.paginator.ELLIPSIS:
+            links.append({"ellipsis": True})
+        else:
+            links.append(
+                {
+                    "number": number,
+                    "url": "?" + filters_query(filters, page=number),
+                    "current": number == page.number,
+                }
+            )
+    return links
+
+
+def _active_filters(filters, options):
+    """The filters in force, each with a link that removes it."""
+    communes = dict(options["communes"])
+    labels = {
+        "q": lambda value: _("recherche « %s »") % value,
+        "theme": lambda value: Theme(value).label,
+        "agglomeration": lambda value: Agglomeration(value).label,
+        "commune": lambda value: communes.get(value, value),
+        "year": lambda value: _("année %s") % value,
+        "wave": lambda value: _("vague %s") % value,
+        "award": lambda value: Award(value).label,
+    }
+    active = []
+    for name, label in labels.items():
+        value = getattr(filters, name)
+        if value not in (None, ""):
+            query = filters_query(filters.without(name))
+            active.append({"label": label(value), "url": "?" + query if query else "?"})
+    return active
+
+
+def select_options(choices, selected):
+    """The <option>s of a filter, built in Python: template loops over the choices (up to 150
+    communes) cost more than the rest of the page."""
+    chosen = None if selected is None else escape(selected)
+    options = []
+    for value, label in choices:
+        value = escape(value)
+        flag = " selected" if value == chosen else ""
+        options.append(f'<option value="{value}"{flag}>{escape(label)}</option>')
+    return mark_safe("".join(options))  # noqa: S308 -- every value and label is escaped
+
+
+def _filter_options(options, filters):
+    """The options of each select of the filter form, the current choice selected."""
+    return {
+        "theme": select_options(options["themes"], filters.theme),
+        "agglomeration": select_options(options["agglomerations"], filters.agglomeration),
+        "commune": select_options(options["communes"], filters.commune),
+        "year": select_options(((year, year) for year in options["years"]), filters.year),
+        "wave": select_options(((wave, wave) for wave in options["waves"]), filters.wave),
+        "award": select_options(options["awards"], filters.award),
+        "sort": select_options(SORT_CHOICES, filters.sort),
+    }
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of results, which the selector keeps in cache."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
+@require_safe
+def catalogue_list(request):
+    """The catalogue: cards, filters, search, sorting and pages, all in the query string.
+
+    Values that are not understood are left out rather than refused, so a mistyped or stale
+    link still shows the catalogue. A page past the end shows the last page.
+    """
+    filters, _errors = catalogue_filters_parse(request.GET)
+    options = catalogue_filter_options()
+    entries = catalogue_entry_list(filters)
+    paginator = CountedPaginator(
+        entries, CATALOGUE_PAGE_SIZE, count=catalogue_entry_count(filters, entries)
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "options": options,
+        "select_options": _filter_options(options, filters),
+        "sort_choices": SORT_CHOICES,
+        "page_obj": page,
+        "entries": list(page.object_list),
+        "page_links": _page_links(page, filters),
+        "previous_url": (
+            "?" + filters_query(filters, page=page.previous_page_number())
+            if page.has_previous()
+            else None
+        ),
+        "next_url": (
+            "?" + filters_query(filters, page=page.next_page_number()) if page.has_next() else None
+        ),
+        "active_filters": _active_filters(filters, options),
+        "is_filtered": filters.is_filtered,
+    }
+    return render(request, "catalogue/entry_list.html", context)
+
+
+def json_ld_script(data):
+    """A schema.org JSON-LD block, escaped like json_script so no text can close the tag."""
+    payload = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 -- escaped above
+
+
+def _json_ld(request, entry):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Project",
+        "name": entry.name,
+        "url": request.build_absolute_uri(entry.get_absolute_url()),
+        "description": entry.summary,
+        "award": " ".join(str(part) for part in (entry.award_label, entry.year) if part),
+        "keywords": [str(theme.label) for theme in entry.themes],
+        "areaServed": [
+            {"@type": "City", "name": commune.name, "identifier": commune.insee_code}
+            for commune in entry.commune_list
+        ]
+        or [{"@type": "AdministrativeArea", "name": str(entry.agglomeration_label)}],
+    }
+    if entry.holder:
+        data["sponsor"] = {"@type": "Organization", "name": entry.holder}
+    if entry.website:
+        data["sameAs"] = entry.website
+    if entry.large_image_url:
+        data["image"] = request.build_absolute_uri(entry.large_image_url)
+    return data
+
+
+@require_safe
+def catalogue_detail(request, slug):
+    """The page of one labelled project, with its related projects and JSON-LD data."""
+    entry = catalogue_entry_get_public(slug)
+    if entry is None:
+        raise Http404
+    context = {
+        "entry": entry,
+        "related": catalogue_entry_list_related(entry),
+        "json_ld": json_ld_script(_json_ld(request, entry)),
+        "list_filters": CatalogueFilters(),
+    }
+    return render(request, "catalogue/entry_detail.html", context)
+
+
+@require_safe
+def catalogue_image(request, slug, variant):
+    """A project's thumbnail; the uploaded original, which may carry EXIF data, never leaves."""
+    entry = catalogue_entry_get_public(slug)
+    if entry is None:
+        raise Http404
+    thumbnail = {
+        IMAGE_VARIANT_CARD: entry.thumbnail_card,
+        IMAGE_VARIANT_LARGE: entry.thumbnail_large,
+    }.get(variant)
+    if not thumbnail:
+        raise Http404
+    try:
+        handle = thumbnail.storage.open(thumbnail.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    # The URL carries the file's version (?v=), so the picture may be cached for a long time.
+    response["Cache-Control"] = "public, max-age=2592000"
+    return response
+
+
+def bar_chart(rows, *, title):
+    """Geometry of a horizontal bar chart drawn in SVG by the template (no script needed)."""
+    top = max((count for _code, _label, count in rows), default=0)
+    bars = []
+    for index, (code, label, count) in enumerate(rows):
+        width = round(CHART_BAR_AREA * count / top) if top else 0
+        y = index * CHART_ROW_HEIGHT
+        bars.append(
+            {
+                "code": code,
+                "label": label,
+                "count": count,
+                "y": y,
+                "text_y": y + CHART_BAR_HEIGHT - 5,
+                "width": width,
+                "value_x": CHART_LABEL_WIDTH + width + 8,
+            }
+        )
+    return {
+        "title": title,
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": max(len(rows), 1) * CHART_ROW_HEIGHT,
+        "label_x": CHART_LABEL_WIDTH - 10,
+        "bar_x": CHART_LABEL_WIDTH,
+        "bar_height": CHART_BAR_HEIGHT,
+    }
+
+
+@require_safe
+def catalogue_stats_page(request):
+    """Charts of the labelled projects per year, theme and agglomeration, with tables."""
+    stats = catalogue_stats()
+    charts = [
+        {
+            "id": "par-annee",
+            "parameter": "year",
+            "column": _("Année"),
+            "chart": bar_chart(stats["by_year"], title=_("Projets labellisés par année")),
+        },
+        {
+            "id": "par-theme",
+            "parameter": "theme",
+            "column": _("Thème"),
+            "chart": bar_chart(stats["by_theme"], title=_("Projets labellisés par thème")),
+        },
+        {
+            "id": "par-agglomeration",
+            "parameter": "agglomeration",
+            "column": _("Agglomération"),
+            "chart": bar_chart(
+                stats["by_agglomeration"], title=_("Projets labellisés par agglomération")
+            ),
+        },
+    ]
+    context = {"stats": stats, "charts": charts}
+    return render(request, "catalogue/stats.html", context)

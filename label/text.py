@@ -1,0 +1,21 @@
+"""Text helpers shared by every app."""
+
+import re
+import unicodedata
+
+# Ligatures that Unicode decomposition leaves whole.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+_NOT_A_WORD = re.compile(r"[^\w]+")
+
+
+def search_normalise(text):
+    """The accent-free, case-free form of a text, so « Béthune » and « bethune » compare equal.
+
+    Apostrophes and dashes of every typography become spaces, so « d’Orient » finds
+    « orient » and « EL11-0001 » finds « el11 0001 ». Done in Python rather than in SQL
+    because SQLite has no unaccent(): the same function fills the stored search columns
+    and normalises the query, on every database.
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text or "").casefold().translate(_LIGATURES))
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_NOT_A_WORD.sub(" ", stripped).split())

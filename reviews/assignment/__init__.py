@@ -1,0 +1,1 @@
+"""Who reviews what: committees, assignments, conflicts of interest."""

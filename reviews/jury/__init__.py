@@ -1,0 +1,1 @@
+"""The jury: its area, decisions, recusals, sessions, announcement, minutes, revocation."""

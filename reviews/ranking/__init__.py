@@ -1,0 +1,1 @@
+"""The ranking of a wave's reviewed files and the statistics of their scores."""

@@ -1,0 +1,1 @@
+"""The criteria grid, the reviews and their scores, the reviewer's area."""

@@ -1,1 +1,0 @@
-"""Views of the reviews app: the reviewer area, the staff pages of instruction, the jury."""
