@@ -66,10 +66,14 @@ def test_confirmation_page_of_an_incomplete_dossier_lists_what_is_missing_withou
 
 
 @pytest.mark.django_db
-def test_submit_files_the_dossier_and_mails_a_confirmation(client, applicant):
+def test_submit_files_the_dossier_and_mails_a_confirmation(
+    client, applicant, django_capture_on_commit_callbacks
+):
     application = ApplicationFactory(complete=True, owner=applicant)
 
-    response = login(client, applicant).post(_submit_url(application))
+    # The confirmation is rendered once the filing is committed (applications/workflow.py).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(client, applicant).post(_submit_url(application))
 
     application.refresh_from_db()
     assert response.status_code == 302
