@@ -255,6 +255,21 @@ def stop_processes(processes):
             process.wait()
 
 
+def process_cpu_seconds(pid):
+    """CPU seconds (user + system) a process and its children used, from /proc (Linux)."""
+    total = 0.0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(child) for child in children]
+        for one in pids:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
+
+
 def wait_until_served(base_url, processes, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -605,13 +620,28 @@ def main():
     try:
         wait_until_served(base_url, processes)
         warm_up(base_url, args)
+        load_before = os.getloadavg()[0]
+        cpu_before = process_cpu_seconds(processes[0].pid)
+        client_cpu = time.process_time()
         recorder, elapsed, skipped = run_rush(args, emails, base_url)
+        client_cpu = time.process_time() - client_cpu
+        cpu_after = process_cpu_seconds(processes[0].pid)
         failed = {index for index, _step, _detail in recorder.failures} | set(skipped)
         done = args.applicants - len(failed)
         print(
             f"\n{done} of {args.applicants} applicants went through in {elapsed:.1f} s "
             f"({sum(map(len, recorder.times.values())) / elapsed:.0f} requests/s)."
         )
+        if cpu_before is not None and cpu_after is not None:
+            # On a shared machine the latencies include other people's work; the server's
+            # own CPU time per applicant does not.
+            print(
+                f"gunicorn CPU: {cpu_after - cpu_before:.1f} s in all, "
+                f"{(cpu_after - cpu_before) / max(done, 1) * 1000:.0f} ms per applicant; "
+                f"the simulated clients (this process) {client_cpu:.1f} s; "
+                f"{os.cpu_count()} cores, load average {load_before:.1f} before the rush and "
+                f"{os.getloadavg()[0]:.1f} after."
+            )
         if skipped:
             print(f"{len(skipped)} applicants not started: the time limit was reached.")
         for index, step, detail in recorder.failures[:10]:
