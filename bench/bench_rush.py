@@ -280,6 +280,17 @@ def process_cpu_seconds(pid):
     return total
 
 
+def queue_delete(redis_url, queue):
+    """Remove the run's private Celery queue and its binding from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    finally:
+        client.close()
+
+
 def wait_until_served(base_url, processes, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -675,6 +686,7 @@ def main():
         wait_for_mails(done)
     finally:
         stop_processes(processes)
+        queue_delete(args.redis, env["BENCH_CELERY_QUEUE"])
     problems, filed = check_nothing_lost(emails, failed)
     print(
         f"\nDatabase check: {filed} dossiers filed, references unique and consecutive, "
