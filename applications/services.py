@@ -291,7 +291,13 @@ _SPECIAL_DOSSIER_VALUES = ("communes", "financing_lines", "consent")
 
 
 def _lock_for_edit(application, by, permission="applications.change_application"):
-    locked = Application.objects.select_for_update().select_related("wave").get(pk=application.pk)
+    # Only the application's row: the wave is read with it, but locking the joined wave row
+    # too would queue every applicant of the wave on that one row on deadline day.
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("wave")
+        .get(pk=application.pk)
+    )
     if not by.has_perm(permission, locked):
         raise PermissionDenied(_("Ce dossier ne peut pas être modifié."))
     return locked

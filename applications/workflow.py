@@ -23,9 +23,14 @@ __all__ = ["TransitionNotAllowed"]
 
 
 def _lock(application):
-    """Re-read the application under a row lock; the caller's copy may be stale."""
+    """Re-read the application under a row lock; the caller's copy may be stale.
+
+    The lock is on the application's row only (`of`): the wave and the owner are read with
+    it for the rules and the mail, but locking their rows would make every move of a wave
+    wait for every other one.
+    """
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("wave", "owner")
         .get(pk=application.pk)
     )
@@ -86,11 +91,17 @@ def _move(
 
 
 def _assign_reference(application):
-    """Give the application the next reference of its wave, e.g. EL11-0042 (once)."""
+    """Give the application the next reference of its wave, e.g. EL11-0042 (once).
+
+    Takes the wave's numbering lock, held until the commit: call it last, with nothing slow
+    after it in the transaction but the save and the confirmation mail.
+    """
     if application.reference:
         return
-    # The wave row lock serialises numbering between simultaneous first submissions.
-    wave = Wave.objects.select_for_update().get(pk=application.wave_id)
+    # The wave row lock serialises numbering between simultaneous first submissions. It is a
+    # "no key" lock: a draft opened in the wave meanwhile only needs its key (the foreign key
+    # check), so starting a dossier never waits for someone else's filing.
+    wave = Wave.objects.select_for_update(no_key=True).get(pk=application.wave_id)
     last = Application.objects.filter(wave=wave).aggregate(last=Max("reference_number"))["last"]
     application.reference_number = (last or 0) + 1
     application.reference = f"{wave.short_code}-{application.reference_number:04d}"
@@ -111,13 +122,20 @@ def application_submit(*, application, by):
     """File a draft: draft → submitted.
 
     Effects, in order: lock; check the owner; guard (wave open by the server clock, dossier
-    complete); reference of the wave given; save; history row; confirmation mail to the
-    applicant (outbox, sent on commit).
+    complete); history row; reference of the wave given (the wave's numbering lock); save;
+    confirmation mail to the applicant (outbox, sent on commit).
+
+    The mail is written in the filing's transaction, under the numbering lock, because it
+    carries the reference: a few milliseconds of rendering, against a mail that could be lost
+    between the commit and a later write (the outbox's promise is that none is).
     """
     locked = _lock(application)
     _check_actor("applications.submit_application", by, locked)
     from_state = locked.state
     locked.submit()
+    _record(application=locked, transition=Transition.SUBMIT, from_state=from_state, by=by)
+    # Numbering last: the wave's lock is held until the commit, and every filing of the wave
+    # waits for it, so only the number and the save happen under it.
     _assign_reference(locked)
     locked.save(
         update_fields=[
@@ -129,7 +147,6 @@ def application_submit(*, application, by):
             "reference_number",
         ]
     )
-    _record(application=locked, transition=Transition.SUBMIT, from_state=from_state, by=by)
     notify_applicant(application=locked, transition=Transition.SUBMIT)
     return locked
 
