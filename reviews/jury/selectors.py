@@ -338,10 +338,20 @@ class Minutes:
     recusals: list
     decisions: list  # JuryDecision rows, by outcome then reference
     without_decision: list  # files in deliberation without a decision
+    # Files of the wave left out of this reader's copy: they may not see them (recused, in
+    # conflict, or a jury member after the decision), so neither decision nor name appears.
+    withheld: int = 0
 
 
-def minutes_for_wave(wave):
-    """Everything the procès-verbal of a wave's jury holds (five queries)."""
+def minutes_for_wave(wave, *, reader=None):
+    """Everything the procès-verbal of a wave's jury holds, as `reader` may read it.
+
+    The minutes carry the pending decisions, so each file asks the rule of the file's own
+    page, ``reviews.view_jury_file``: a recused member (or one in conflict) reads neither the
+    decision, the title nor the holder of that file, and only their own recusal on it. Staff
+    read every file. Without a reader (a command, a task) nothing is filtered: the caller is
+    the portal itself. Five queries, plus the conflict checks of a jury member's copy.
+    """
     sessions = list(
         JurySession.objects.filter(wave=wave)
         .prefetch_related(
@@ -351,12 +361,12 @@ def minutes_for_wave(wave):
     )
     recusals = list(
         Recusal.objects.filter(wave=wave)
-        .select_related("member", "application")
+        .select_related("member", "application__wave")
         .order_by("application__reference", "member__full_name", "pk")
     )
     order = {outcome: position for position, outcome in enumerate(JuryOutcome.values)}
     decisions = sorted(
-        JuryDecision.objects.filter(application__wave=wave).select_related("application"),
+        JuryDecision.objects.filter(application__wave=wave).select_related("application__wave"),
         key=lambda decision: (
             order.get(decision.outcome, 99),
             decision.application.reference or "",
@@ -364,16 +374,34 @@ def minutes_for_wave(wave):
         ),
     )
     without_decision = list(
-        Application.objects.filter(
-            wave=wave, state=S.DELIBERATION, jury_decision__isnull=True
-        ).order_by("reference", "pk")
+        Application.objects.filter(wave=wave, state=S.DELIBERATION, jury_decision__isnull=True)
+        .select_related("wave")
+        .order_by("reference", "pk")
     )
+    withheld = 0
+    if reader is not None:
+        visible = {}
+
+        def may_see(application):
+            if application.pk not in visible:
+                visible[application.pk] = reader.has_perm("reviews.view_jury_file", application)
+            return visible[application.pk]
+
+        decisions = [decision for decision in decisions if may_see(decision.application)]
+        without_decision = [application for application in without_decision if may_see(application)]
+        recusals = [
+            recusal
+            for recusal in recusals
+            if recusal.member_id == reader.pk or may_see(recusal.application)
+        ]
+        withheld = sum(1 for seen in visible.values() if not seen)
     return Minutes(
         wave=wave,
         sessions=sessions,
         recusals=recusals,
         decisions=decisions,
         without_decision=without_decision,
+        withheld=withheld,
     )
 
 

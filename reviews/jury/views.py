@@ -157,12 +157,13 @@ class JurySessionView(JuryWaveMixin, TemplateView):
 
 
 class JuryMinutesView(JuryWaveMixin, View):
-    """The procès-verbal of the wave's jury as a PDF: sessions, recusals, every decision."""
+    """The procès-verbal of the wave's jury as a PDF: sessions, recusals, and every decision
+    the reader may see (a jury member's copy leaves out the files they stood down from)."""
 
     wave_permission = "reviews.download_minutes"
 
     def get(self, request, *args, **kwargs):
-        minutes = selectors.minutes_for_wave(self.wave)
+        minutes = selectors.minutes_for_wave(self.wave, reader=request.user)
         title = _("Procès-verbal du jury — %(wave)s") % {"wave": self.wave}
         pdf = render_pdf(
             template_name="reviews/minutes_pdf.html", context={"minutes": minutes}, title=title

@@ -196,3 +196,48 @@ def test_minutes_of_a_wave_without_jury_work_still_render(client, staff, wave):
     assert "Aucune séance n'est enregistrée." in text
     assert "Aucune récusation." in text
     assert "Aucune décision n'est enregistrée." in text
+
+
+def test_minutes_leave_out_the_file_a_recused_member_stood_down_from(
+    client, session_record, wave, members
+):
+    """Issue 17, finding 3: the minutes ask the rule of the file's page for each decision."""
+    strong, middle, weak = session_record
+    recused = members[2]  # recused from the strong file, whose decision is pending
+    login(client, recused)
+
+    response = client.get(reverse("reviews:jury_minutes", args=[wave.pk]))
+
+    assert response["Content-Type"] == "application/pdf"
+    _, text = _pdf_text(response)
+    text = " ".join(text.split())
+    # Neither the pending decision, nor the file's title or holder.
+    assert "Exemplaire pour le bassin minier." not in text
+    assert "Sous réserve de la convention signée." not in text
+    assert "Catégorie 1 — Label attribué" not in text
+    assert "Jardins partagés de Lens" not in text
+    # Their own recusal stays on record; the other files read as for every member.
+    assert "Rita Récusée" in text
+    assert "À consolider." in text
+    assert weak.reference in text
+    assert "1 dossier de cette vague ne figure pas dans votre exemplaire" in text
+
+
+def test_minutes_of_a_member_recused_from_two_files_hide_both(
+    client, session_record, wave, members
+):
+    strong, middle, weak = session_record
+    member = members[1]  # recused from the middle file
+    Recusal.objects.create(wave=wave, application=weak, member=member, reason="Voisin.")
+    login(client, member)
+
+    _, text = _pdf_text(client.get(reverse("reviews:jury_minutes", args=[wave.pk])))
+    text = " ".join(text.split())
+
+    assert "À consolider." not in text
+    assert "Ressourcerie de Liévin" not in text
+    assert "Fresque de Béthune" not in text
+    # Another member's recusal on a file this member may see stays in the record.
+    assert "Rita Récusée" in text
+    assert "Exemplaire pour le bassin minier." in text
+    assert "2 dossiers de cette vague ne figurent pas dans votre exemplaire" in text
