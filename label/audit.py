@@ -18,9 +18,9 @@ its forms without a change; a new page that shows a file must be added to AUDITE
 
 import logging
 
-from axes.helpers import get_client_ip_address
 from django.apps import apps
 
+from label.client import client_ip as resolve_client_ip
 from label.models import AuditAction, AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -95,9 +95,9 @@ _APPLICATION_OF = {
 
 
 def client_ip(request):
-    """The client's address as django-axes resolves it (behind the proxy: X-Forwarded-For)."""
+    """The client's address as label/client.py resolves it for axes and the rate limits."""
     try:
-        return get_client_ip_address(request) or None
+        return resolve_client_ip(request) or None
     except Exception:  # noqa: BLE001 -- a malformed header must not break the request
         return None
 

@@ -15,10 +15,11 @@ import hashlib
 import time
 from functools import wraps
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+
+from label.client import client_ip
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -36,15 +37,15 @@ def client_key(request, key):
     """Who is counted: ``"ip"``, ``"user"`` (the account, or the address when anonymous), or
     a callable of the request.
 
-    The address comes from django-axes' resolution, so a deployment behind a reverse proxy
-    configures it once (AXES_IPWARE_META_PRECEDENCE_ORDER) for the lockout and for this.
+    The address comes from label/client.py, as django-axes' does, so a deployment behind
+    reverse proxies configures it once (TRUSTED_PROXY_COUNT) for the lockout and for this.
     """
     if callable(key):
         return str(key(request))
     if key == "user" and request.user.is_authenticated:
         return f"user:{request.user.pk}"
     if key in ("ip", "user"):
-        return f"ip:{get_client_ip_address(request) or 'unknown'}"
+        return f"ip:{client_ip(request) or 'unknown'}"
     raise ValueError(f"Unknown rate limit key {key!r}.")
 
 

@@ -17,6 +17,7 @@ from django.views.generic import FormView
 from applications.enums import EDITABLE_STATES
 from applications.forms_applicant import ExpressionOfInterestForm
 from applications.services import expression_of_interest_record
+from label.client import client_ip
 from label.models import Wave
 from label.selectors import wave_get_current
 
@@ -107,8 +108,8 @@ def call_summary():
 
 
 def client_address(request):
-    """The address a request comes from, for throttling (the proxy sets REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The address a request comes from, for throttling (label/client.py, behind proxies too)."""
+    return client_ip(request) or "unknown"
 
 
 def interest_rate_exceeded(request):

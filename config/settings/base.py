@@ -166,6 +166,12 @@ def axes_username(request, credentials):
 
 
 AXES_USERNAME_CALLABLE = axes_username
+# The client address (label/client.py): REMOTE_ADDR, or behind N reverse proxies of ours the
+# N-th address from the right of X-Forwarded-For. Axes, the rate limits and the audit trail
+# all ask the same function. Never set it higher than the proxies really in front: each extra
+# one lets a client choose its own address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "label.client.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
