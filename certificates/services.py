@@ -2,10 +2,11 @@
 
 A certificate is issued when a wave's results are announced (the announcement calls
 ``certificate_issue`` for each labelled application, inside its transaction) and rendered to
-a PDF/A-3u file by a Celery task scheduled on commit. Rendering is idempotent: a version is
-rendered once, and a worker that dies half-way leaves the row pending, so the task (acks_late)
-or the periodic sweep renders it again over the same file. A re-issue after a correction
-creates the next version with the same number and verification token.
+a PDF/A-3a file (archival, tagged) by a Celery task scheduled on commit. Rendering is
+idempotent: a version is rendered once, and a worker that dies half-way leaves the row
+pending, so the task (acks_late) or the periodic sweep renders it again over the same file.
+A re-issue after a correction creates the next version with the same number and
+verification token.
 """
 
 import hashlib
@@ -40,7 +41,8 @@ RENDER_CERTIFICATE_TASK = "certificates.render_certificate"
 # 32 random bytes: 256 bits, twice the 128 the verification token needs at least.
 TOKEN_BYTES = 32
 CERTIFICATE_TEMPLATE = "certificates/certificate_pdf.html"
-PDF_VARIANT = "pdf/a-3u"
+# Archival (PDF/A-3) in its accessible level "a": tagged, with language and Unicode text.
+PDF_VARIANT = "pdf/a-3a"
 # What the certificate says of each award (the choices' labels carry « Catégorie 1 »).
 AWARD_TITLES = {
     Award.LABEL: gettext_lazy("Label Euralens"),
@@ -157,7 +159,7 @@ def certificate_pdf_context(certificate):
 
 
 def certificate_render_pdf(certificate):
-    """The PDF/A-3u bytes of one certificate version (no database write)."""
+    """The PDF/A-3a bytes of one certificate version (no database write)."""
     title = _("Certificat %(number)s — %(title)s") % {
         "number": certificate.number,
         "title": certificate.application.title,

@@ -84,13 +84,19 @@ class LocalStaticFetcher(URLFetcher):
         return None
 
 
-def render_pdf(*, template_name, context, title, language="fr", pdf_variant=None):
-    """Render a template to PDF bytes, with its title and language in the PDF metadata.
+# Every PDF of the portal is tagged (its structure readable by a screen reader): PDF/UA-1
+# unless the caller asks for another profile, e.g. the archival and accessible PDF/A-3a.
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
+
+
+def render_pdf(*, template_name, context, title, language="fr", pdf_variant=DEFAULT_PDF_VARIANT):
+    """Render a template to tagged PDF bytes, with its title and language in the metadata.
 
     The template receives ``pdf_title`` and ``pdf_language`` besides ``context``, and is
     rendered in that language. Fonts are the local DejaVu family (embedded, subset, in the
-    PDF by WeasyPrint), so the document shows the same everywhere. ``pdf_variant`` asks
-    WeasyPrint for an archival profile, e.g. ``"pdf/a-3u"`` for certificates.
+    PDF by WeasyPrint), so the document shows the same everywhere. ``pdf_variant`` names
+    WeasyPrint's profile: PDF/UA-1 by default, ``"pdf/a-3a"`` for certificates; the PDF is
+    tagged whatever the profile (RGAA asks for accessible documents).
     """
     with translation.override(language):
         html = render_to_string(
@@ -100,17 +106,17 @@ def render_pdf(*, template_name, context, title, language="fr", pdf_variant=None
     # the ResourceWarning it leaves is theirs, and would fail the test suite (warnings are
     # errors there). The file is released within these calls, so ignoring it here is enough.
     with warnings.catch_warnings():
-        if pdf_variant:
+        if pdf_variant and pdf_variant.startswith("pdf/a"):
             warnings.simplefilter("ignore", ResourceWarning)
         # The base URL only gives relative references a local anchor; the fetcher decides.
         document = HTML(
             string=html,
             base_url=Path(settings.STATIC_ROOT).resolve().as_uri() + "/",
             url_fetcher=LocalStaticFetcher(),
-        ).render(font_config=_font_config(), pdf_variant=pdf_variant)
+        ).render(font_config=_font_config(), pdf_variant=pdf_variant, pdf_tags=True)
         document.metadata.title = str(title)
         document.metadata.lang = language
-        return document.write_pdf(pdf_variant=pdf_variant)
+        return document.write_pdf(pdf_variant=pdf_variant, pdf_tags=True)
 
 
 _thread_fonts = threading.local()

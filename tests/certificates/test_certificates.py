@@ -223,7 +223,7 @@ def test_certificate_pdf_states_the_label_and_reads_back():
     assert hashlib.sha256(content).hexdigest() == certificate.sha256
 
 
-def test_certificate_pdf_is_pdf_a_3u_with_title_language_and_embedded_fonts():
+def test_certificate_pdf_is_pdf_a_3a_with_title_language_and_embedded_fonts():
     certificate = rendered_certificate()
     reader = pypdf.PdfReader(io.BytesIO(_pdf_bytes(certificate)))
     root = reader.trailer["/Root"]
@@ -232,7 +232,7 @@ def test_certificate_pdf_is_pdf_a_3u_with_title_language_and_embedded_fonts():
     assert certificate.number in reader.metadata.title
     assert root["/Lang"] == "fr"
     assert 'pdfaid:part="3"' in xmp
-    assert 'pdfaid:conformance="U"' in xmp
+    assert 'pdfaid:conformance="A"' in xmp
     assert "/OutputIntents" in root
     fonts = reader.pages[0]["/Resources"]["/Font"]
     assert fonts
