@@ -24,6 +24,12 @@ def require_perm(permission, by, obj=None):
         raise PermissionDenied(_("Vous n'avez pas le droit d'effectuer cette action."))
 
 
+@rules.predicate
+def has_call_closed(user, wave=None):
+    """The wave's call for applications has closed, so its results may be announced."""
+    return wave is None or wave.results_may_be_announced
+
+
 def _own_review(assignment):
     """The review of an assignment, or None (without raising when there is none yet)."""
     try:
@@ -232,5 +238,7 @@ rules.add_perm(
 rules.add_perm("reviews.download_minutes", is_jury_member | is_instruction)
 # Sessions are recorded by whoever records the decisions of the wave (object: the wave).
 rules.add_perm("reviews.record_jury_session", may_record_decisions_of_wave)
-rules.add_perm("reviews.announce_results", is_instruction)
+# Results are announced once the call has closed (Wave.results_may_be_announced, the one rule
+# of the wave's phase); without a wave, the check is only about the actor (the page's access).
+rules.add_perm("reviews.announce_results", is_instruction & has_call_closed)
 rules.add_perm("reviews.revoke_label", is_instruction & is_labelled)

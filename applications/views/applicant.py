@@ -69,7 +69,7 @@ def next_action(application, *, open_wave):
             )
         return NextAction(
             _("Aucune action possible : l'appel est clos depuis le %(date)s")
-            % {"date": paris_datetime_display(wave.closes_at)}
+            % {"date": paris_datetime_display(wave.call_closed_at)}
         )
     if state == S.CHANGES_REQUESTED:
         if application.changes_deadline:
@@ -125,7 +125,7 @@ def _closed_reason(application):
         return _(
             "L'appel à candidatures de la %(wave)s est clos depuis le %(date)s (heure de "
             "Paris) : ce dossier ne peut plus être déposé."
-        ) % {"wave": wave, "date": paris_datetime_display(wave.closes_at)}
+        ) % {"wave": wave, "date": paris_datetime_display(wave.call_closed_at)}
     return ""
 
 

@@ -8,8 +8,13 @@ from label.enums import WavePhase
 
 class WaveQuerySet(models.QuerySet):
     def open_at(self, moment):
-        """Waves whose call for applications is open at that moment."""
-        return self.filter(opens_at__lte=moment, closes_at__gt=moment)
+        """Waves whose call for applications is open at that moment.
+
+        The same rule as ``Wave.phase_at``: an announced wave is never open, whatever its dates.
+        """
+        return self.filter(opens_at__lte=moment, closes_at__gt=moment).filter(
+            models.Q(results_announced_at__isnull=True) | models.Q(results_announced_at__gt=moment)
+        )
 
     def current(self):
         """The wave open now, if any (at most one is, by validation)."""
@@ -82,7 +87,24 @@ class Wave(models.Model):
 
     @property
     def phase(self):
+        """The wave's phase now: the one rule every page and workflow reads."""
         return self.phase_at(timezone.now())
+
+    @property
+    def call_closed_at(self):
+        """When the call stopped (or stops) taking files: its closing date, or an earlier
+        announcement (only waves announced before the rule below existed have one)."""
+        if self.results_announced_at and self.results_announced_at < self.closes_at:
+            return self.results_announced_at
+        return self.closes_at
+
+    def results_may_be_announced_at(self, moment):
+        """Results may be announced only once the call has closed."""
+        return self.phase_at(moment) in (WavePhase.CLOSED, WavePhase.ANNOUNCED)
+
+    @property
+    def results_may_be_announced(self):
+        return self.results_may_be_announced_at(timezone.now())
 
     @property
     def is_open(self):

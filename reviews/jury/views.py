@@ -384,6 +384,7 @@ class AnnounceView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             wave=self.wave,
             plan=selectors.announcement_plan(self.wave),
+            call_still_open=not self.request.user.has_perm("reviews.announce_results", self.wave),
             announced=selectors.announced_list_for_wave(self.wave),
             form=form or AnnounceForm(),
             **kwargs,
@@ -395,7 +396,7 @@ class AnnounceView(PermissionRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
             result = workflow.wave_announce(wave=self.wave, by=request.user)
-        except workflow.AnnouncementBlocked as error:
+        except (workflow.AnnouncementBlocked, workflow.AnnouncementTooEarly) as error:
             form.add_error(None, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         except (TransitionNotAllowed, ConcurrentTransition):

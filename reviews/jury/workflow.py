@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from applications.enums import ApplicationState
 from applications.models import Application
 from applications.workflow import application_announce, application_revoke
+from label.dates import paris_datetime_display
 from label.models import Wave
 from reviews.enums import OUTCOME_EFFECTS
 from reviews.jury.selectors import announcement_plan
@@ -22,6 +23,7 @@ from reviews.signals import label_revoked, project_labelled
 
 __all__ = [
     "AnnouncementBlocked",
+    "AnnouncementTooEarly",
     "label_revoke",
     "wave_announce",
 ]
@@ -42,6 +44,19 @@ class AnnouncementBlocked(ValidationError):
         )
 
 
+class AnnouncementTooEarly(ValidationError):
+    """The wave's call for applications is still open: its results may not be announced."""
+
+    def __init__(self, wave):
+        super().__init__(
+            _(
+                "Les résultats ne peuvent être annoncés qu'après la clôture de l'appel, le "
+                "%(date)s (heure de Paris)."
+            )
+            % {"date": paris_datetime_display(wave.closes_at)}
+        )
+
+
 @dataclass
 class AnnouncementResult:
     """What an announcement did: the files moved."""
@@ -58,7 +73,8 @@ def wave_announce(*, wave, by):
     """Announce a wave's results: apply every pending jury decision at once.
 
     Effects, in order, in one transaction: check staff; lock the wave row (one announcement
-    at a time) and its files in deliberation (no decision changes meanwhile); a file in
+    at a time); a call still open refuses (AnnouncementTooEarly: results come after the
+    call has closed) and its files in deliberation (no decision changes meanwhile); a file in
     deliberation without a decision blocks everything (AnnouncementBlocked names them);
     nothing pending returns an empty result (announcing twice does nothing); the wave's
     announcement date (the first time); then for each decision, by reference: the
@@ -71,6 +87,8 @@ def wave_announce(*, wave, by):
     if not by.has_perm("reviews.announce_results"):
         raise PermissionDenied(_("Vous n'avez pas le droit d'annoncer les résultats."))
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if not by.has_perm("reviews.announce_results", wave):
+        raise AnnouncementTooEarly(wave)
     list(
         Application.objects.select_for_update(of=("self",))
         .filter(wave=wave, state=ApplicationState.DELIBERATION)

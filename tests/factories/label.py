@@ -44,3 +44,12 @@ class WaveFactory(factory.django.DjangoModelFactory):
     introduction = "Appel à projets de la transition écologique et sociale."
     signatory_name = "Présidence du Pôle Métropolitain de l'Artois"
     signatory_title = "Président"
+
+
+def close_call(wave, *, days_ago=1):
+    """Close a wave's call for applications (its results may then be announced)."""
+    now = timezone.now()
+    wave.opens_at = min(wave.opens_at, now - timedelta(days=days_ago + 30))
+    wave.closes_at = now - timedelta(days=days_ago)
+    wave.save(update_fields=["opens_at", "closes_at"])
+    return wave

@@ -26,6 +26,7 @@ from reviews.models import JuryDecision, Review
 from tests.conftest import login
 from tests.factories import UserFactory
 from tests.factories.jury import decision_for, file_in_deliberation, jury_member
+from tests.factories.label import close_call
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,8 @@ def staff(roles):
 @pytest.fixture
 def decided(deliberation, wave):
     """Four files in deliberation, each with a pending decision: label (with conditions and
-    one shared comment), Espoirs, Catégorie 2 and Catégorie 3."""
+    one shared comment), Espoirs, Catégorie 2 and Catégorie 3. The call has closed."""
+    close_call(wave)
     strong, middle, weak = deliberation
     refused = file_in_deliberation(wave, title="Parking minute", reviews=[{"value": 0}])
     shared = Review.objects.get(

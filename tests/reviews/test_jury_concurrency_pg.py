@@ -19,6 +19,7 @@ from reviews.enums import JuryOutcome
 from reviews.jury import workflow
 from reviews.models import JuryDecision
 from tests.factories import UserFactory, WaveFactory
+from tests.factories.label import close_call
 from tests.factories.jury import decision_for, file_in_deliberation
 from tests.factories.reviews import grid_for
 
@@ -57,7 +58,7 @@ def _run_together(target, count):
 def test_simultaneous_announcements_apply_each_decision_once(roles, monkeypatch):
     # The rendering is not what this test is about: it would only slow the threads down.
     monkeypatch.setattr("certificates.services.certificate_schedule_render", lambda **kwargs: None)
-    wave = WaveFactory(number=11)
+    wave = close_call(WaveFactory(number=11))
     grid_for(wave)
     staff = UserFactory(roles=[Role.APPLICANT, Role.INSTRUCTION])
     labelled = file_in_deliberation(wave, reviews=[{"value": 5}])

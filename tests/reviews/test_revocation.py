@@ -16,6 +16,7 @@ from reviews.enums import JuryOutcome
 from reviews.jury import workflow
 from tests.conftest import login
 from tests.factories import UserFactory
+from tests.factories.label import close_call
 from tests.factories.jury import decision_for, file_in_deliberation, jury_member
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def staff(roles):
 @pytest.fixture
 def labelled(wave, applicant, staff, django_capture_on_commit_callbacks):
     """A project labelled by a real announcement: catalogue entry and certificate included."""
+    close_call(wave)
     application = file_in_deliberation(
         wave, owner=applicant, title="Ferme urbaine de Lens", reviews=[{"value": 5}]
     )
