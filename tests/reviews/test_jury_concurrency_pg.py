@@ -19,8 +19,8 @@ from reviews.enums import JuryOutcome
 from reviews.jury import workflow
 from reviews.models import JuryDecision
 from tests.factories import UserFactory, WaveFactory
-from tests.factories.label import close_call
 from tests.factories.jury import decision_for, file_in_deliberation
+from tests.factories.label import close_call
 from tests.factories.reviews import grid_for
 
 pytestmark = [

@@ -16,8 +16,8 @@ from reviews.enums import JuryOutcome
 from reviews.jury import workflow
 from tests.conftest import login
 from tests.factories import UserFactory
-from tests.factories.label import close_call
 from tests.factories.jury import decision_for, file_in_deliberation, jury_member
+from tests.factories.label import close_call
 
 pytestmark = pytest.mark.django_db
 
