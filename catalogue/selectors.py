@@ -186,7 +186,23 @@ def catalogue_entry_get_public(slug):
 
 
 def catalogue_entry_list_related(entry, *, limit=3):
-    """Other public entries sharing a commune or a theme with this one, closest first."""
+    """Other public entries sharing a commune or a theme with this one, closest first.
+
+    The search scans the whole catalogue, so its answer (the entries' ids) is kept until the
+    catalogue changes: a project page then costs one read by primary key, whatever the size.
+    """
+    key = f"catalogue:related:{catalogue_version()}:{entry.pk}:{limit}"
+    related_ids = cache.get(key)
+    if related_ids is None:
+        related_ids = _related_entry_ids(entry, limit=limit)
+        cache.set(key, related_ids, CATALOGUE_OPTIONS_CACHE_SECONDS)
+    if not related_ids:
+        return []
+    by_id = CatalogueEntry.objects.public().in_bulk(related_ids)
+    return [by_id[pk] for pk in related_ids if pk in by_id]
+
+
+def _related_entry_ids(entry, *, limit):
     theme_codes = [theme.value for theme in entry.themes]
     commune_codes = [commune.insee_code for commune in entry.commune_list]
     if not theme_codes and not commune_codes:
@@ -207,7 +223,7 @@ def catalogue_entry_list_related(entry, *, limit=3):
         .filter(Q(shares_commune=True) | Q(shares_theme=True))
         .order_by(F("shares_commune").desc(), "-sort_year", "sort_name")
     )
-    return list(related[:limit])
+    return list(related.values_list("pk", flat=True)[:limit])
 
 
 def catalogue_entry_list_latest(*, limit=3):

@@ -432,3 +432,21 @@ def test_unpublishing_drops_the_entry_from_the_cached_count(client):
     entry.save()
 
     assert "0 projet" in client.get(LIST_URL).content.decode()
+
+
+def test_related_projects_are_searched_once_per_version_of_the_catalogue(
+    client, django_assert_num_queries
+):
+    from catalogue.selectors import catalogue_entry_list_related
+
+    entry = CatalogueEntryFactory(name="Centre", communes=["62498"], themes=["nature"])
+    CatalogueEntryFactory(name="Même commune", communes=["62498"], themes=["culture"])
+    assert [e.name for e in catalogue_entry_list_related(entry)] == ["Même commune"]
+
+    # Known for this version: one read by primary key, whatever the size of the catalogue.
+    with django_assert_num_queries(1):
+        assert [e.name for e in catalogue_entry_list_related(entry)] == ["Même commune"]
+
+    # Any change to the catalogue makes a new version: the search runs again.
+    CatalogueEntryFactory(name="Même thème", communes=["62510"], themes=["nature"])
+    assert [e.name for e in catalogue_entry_list_related(entry)] == ["Même commune", "Même thème"]
