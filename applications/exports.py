@@ -27,6 +27,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from label.enums import Agglomeration, Epci, HolderType
+from label.spreadsheets import spreadsheet_safe
 
 # format key → (label, content type, file extension)
 EXPORT_FORMATS = {
@@ -37,9 +38,6 @@ EXPORT_FORMATS = {
         "xlsx",
     ),
 }
-# A cell that starts with one of these is run as a formula by spreadsheet software: the
-# applicant writes the titles, so such text is neutralised (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -152,8 +150,8 @@ def export_rows(applications, columns):
 
 
 def _safe_text(value):
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    # Applicants write the titles: a formula among them is neutralised (label/spreadsheets.py).
+    return spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _local(moment):

@@ -22,6 +22,7 @@ from catalogue.services import (
     catalogue_record,
 )
 from label.enums import Agglomeration, Award, HolderType, Theme
+from label.spreadsheets import spreadsheet_safe
 
 # Crawlers may read everything public; the private areas and the admin are not for them.
 ROBOTS_DISALLOW = (
@@ -82,7 +83,8 @@ def opendata_csv(request):
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(OPEN_DATA_COLUMNS)
     for record in _records(request):
-        writer.writerow(catalogue_csv_row(record))
+        # Project holders write the titles and summaries: no cell may open as a formula.
+        writer.writerow([spreadsheet_safe(value) for value in catalogue_csv_row(record)])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="label-euralens-projets.csv"'
     response["Access-Control-Allow-Origin"] = "*"

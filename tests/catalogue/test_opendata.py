@@ -150,3 +150,23 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_private_areas_out(client):
     assert "Disallow: /gestion/" in lines and "Disallow: /mon-espace/" in lines
     assert "Disallow: /projets/" not in lines
     assert lines[-1] == "Sitemap: http://testserver/sitemap.xml"
+
+
+def test_csv_neutralises_formulas_written_by_project_holders(client):
+    CatalogueEntryFactory(
+        name='=HYPERLINK("http://evil.example","clic")',
+        holder="+33 cmd|' /C calc'!A0",
+        summary="-2+3",
+        description="@SUM(1+1)",
+        year=2023,
+    )
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/donnees/projets.csv").content.decode())))
+
+    (row,) = rows
+    assert row["name"] == '\'=HYPERLINK("http://evil.example","clic")'
+    assert row["holder"] == "'+33 cmd|' /C calc'!A0"
+    assert row["summary"] == "'-2+3"
+    assert row["description"] == "'@SUM(1+1)"
+    # Numbers are not text: they stay as they are.
+    assert row["year"] == "2023"
