@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from applications.enums import ApplicationState
 from applications.models import Application
 from certificates.models import Certificate
 from certificates.services import (
@@ -108,7 +107,7 @@ class CertificateHistoryView(StaffCertificateMixin, TemplateView):
         return super().get_context_data(
             application=application,
             certificates=certificate_list_for_application(application),
-            can_reissue=application.state == ApplicationState.LABELLED,
+            can_reissue=self.request.user.has_perm("certificates.reissue_certificate", application),
             **kwargs,
         )
 
