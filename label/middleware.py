@@ -37,6 +37,10 @@ RATE_LIMITED_VIEWS = {
     "privacy:delete": [("user", "5/h", {"POST"})],
     "privacy:export": [("user", "10/h", {"GET"})],
 }
+# When Redis is away the counters cannot count (label/cache.py). Every limit then lets the
+# request through (login and sign-up stay open; axes still locks an account, in the
+# database), except those guarding a six-digit code, which refuse rather than allow guessing.
+FAIL_CLOSED_VIEWS = {"accounts:otp_verify", "accounts:otp_setup", "accounts:otp_disable"}
 
 
 class RateLimitMiddleware:
@@ -60,7 +64,12 @@ class RateLimitMiddleware:
             if request.method not in methods:
                 continue
             if is_rate_limited(
-                request, scope=f"{view_name}:{index}", key=key, limit=limit, period=period
+                request,
+                scope=f"{view_name}:{index}",
+                key=key,
+                limit=limit,
+                period=period,
+                fail_closed=view_name in FAIL_CLOSED_VIEWS,
             ):
                 return too_many_requests(
                     request, retry_after=max(1, int(period - time.time() % period))

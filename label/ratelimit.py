@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+from label.cache import CacheUnavailable
 from label.client import client_ip
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -49,8 +50,12 @@ def client_key(request, key):
     raise ValueError(f"Unknown rate limit key {key!r}.")
 
 
-def is_rate_limited(request, *, scope, key, limit, period):
-    """Count this request; True when the client went over ``limit`` in the current window."""
+def is_rate_limited(request, *, scope, key, limit, period, fail_closed=False):
+    """Count this request; True when the client went over ``limit`` in the current window.
+
+    When the cache cannot count (Redis away, label/cache.py), the request goes through
+    (fails open), or is refused with ``fail_closed``: for limits that guard a guessable secret.
+    """
     now = time.time()
     window = int(now // period)
     client = hashlib.sha256(client_key(request, key).encode()).hexdigest()[:32]
@@ -59,6 +64,8 @@ def is_rate_limited(request, *, scope, key, limit, period):
     cache.add(cache_key, 0, timeout=period + 1)
     try:
         count = cache.incr(cache_key)
+    except CacheUnavailable:
+        return fail_closed
     except ValueError:
         # The counter expired between add() and incr(): this request opens a new window.
         cache.set(cache_key, 1, timeout=period + 1)
