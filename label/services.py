@@ -52,7 +52,9 @@ def outbox_enqueue(*, to, template, context, recipient=None):
     """Render a mail template into the outbox; its sending is scheduled on commit.
 
     Call it inside the transaction of the event that causes the mail: if that transaction
-    rolls back, the row disappears with it and nothing is sent.
+    rolls back, the row disappears with it and nothing is sent. Sending does not delete the
+    row (address, name, text): it is kept RETENTION_OUTBOX_DAYS (30) after the sending, for
+    bounces and questions, then purged by privacy/retention.py.
     """
     language = getattr(recipient, "language", None) or settings.LANGUAGE_CODE
     context = {"site_url": settings.SITE_URL, **context}

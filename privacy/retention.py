@@ -14,7 +14,7 @@ The periods are settings (config/settings/base.py), told to the public on
 - accounts without login for RETENTION_INACTIVE_ACCOUNT_YEARS (3): warned
   RETENTION_ACCOUNT_WARNING_DAYS (30) before, then deleted, or anonymised when they still own
   kept files. Staff, reviewer and jury accounts are never touched (the team closes them);
-- smaller purges: mails sent or given up after RETENTION_OUTBOX_MONTHS, expressions of
+- smaller purges: mails sent or given up after RETENTION_OUTBOX_DAYS (30), expressions of
   interest after RETENTION_INTEREST_MONTHS, the audit trail and the login logs of
   django-axes after RETENTION_AUDIT_MONTHS.
 
@@ -32,7 +32,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -221,9 +221,12 @@ def _holds_kept_files(user):
 
 
 def _expired_mails(now):
+    # A sent mail is counted from its sending (it may have waited for SMTP), one given up
+    # from its creation; pending mails stay whatever their age.
+    deadline = now - timedelta(days=settings.RETENTION_OUTBOX_DAYS)
     return OutboxMail.objects.filter(
-        status__in=[OutboxStatus.SENT, OutboxStatus.FAILED],
-        created_at__lte=months_before(now, settings.RETENTION_OUTBOX_MONTHS),
+        Q(status=OutboxStatus.SENT, sent_at__lte=deadline)
+        | Q(status=OutboxStatus.FAILED, created_at__lte=deadline)
     )
 
 

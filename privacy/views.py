@@ -38,7 +38,7 @@ def retention_periods():
         "closed_file_years": settings.RETENTION_CLOSED_FILE_YEARS,
         "inactive_account_years": settings.RETENTION_INACTIVE_ACCOUNT_YEARS,
         "account_warning_days": settings.RETENTION_ACCOUNT_WARNING_DAYS,
-        "outbox_months": settings.RETENTION_OUTBOX_MONTHS,
+        "outbox_days": settings.RETENTION_OUTBOX_DAYS,
         "interest_months": settings.RETENTION_INTEREST_MONTHS,
         "audit_months": settings.RETENTION_AUDIT_MONTHS,
     }

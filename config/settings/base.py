@@ -193,7 +193,9 @@ RETENTION_DRAFT_WARNING_DAYS = int(os.environ.get("RETENTION_DRAFT_WARNING_DAYS"
 RETENTION_CLOSED_FILE_YEARS = int(os.environ.get("RETENTION_CLOSED_FILE_YEARS", "5"))
 RETENTION_INACTIVE_ACCOUNT_YEARS = int(os.environ.get("RETENTION_INACTIVE_ACCOUNT_YEARS", "3"))
 RETENTION_ACCOUNT_WARNING_DAYS = int(os.environ.get("RETENTION_ACCOUNT_WARNING_DAYS", "30"))
-RETENTION_OUTBOX_MONTHS = int(os.environ.get("RETENTION_OUTBOX_MONTHS", "6"))
+# Copies of sent mails hold addresses and names: kept a month (a bounce or a "did you send
+# it?" is asked within days), then purged by privacy/retention.py.
+RETENTION_OUTBOX_DAYS = int(os.environ.get("RETENTION_OUTBOX_DAYS", "30"))
 RETENTION_INTEREST_MONTHS = int(os.environ.get("RETENTION_INTEREST_MONTHS", "24"))
 RETENTION_AUDIT_MONTHS = int(os.environ.get("RETENTION_AUDIT_MONTHS", "12"))
 

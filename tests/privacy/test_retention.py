@@ -335,10 +335,15 @@ def test_an_unconfirmed_account_is_warned_without_mail(roles):
 
 def test_old_mails_interests_and_audit_events_are_purged(applicant):
     old_sent = OutboxMail.objects.create(
-        to="a@example.org", subject="x", body_text="x", status="sent"
+        to="a@example.org", subject="x", body_text="x", status="sent", sent_at=days_ago(31)
+    )
+    recent_sent = OutboxMail.objects.create(
+        to="d@example.org", subject="x", body_text="x", status="sent", sent_at=days_ago(29)
     )
     pending = OutboxMail.objects.create(to="b@example.org", subject="x", body_text="x")
-    OutboxMail.objects.filter(pk__in=[old_sent.pk, pending.pk]).update(created_at=days_ago(200))
+    OutboxMail.objects.filter(pk__in=[old_sent.pk, recent_sent.pk, pending.pk]).update(
+        created_at=days_ago(200)
+    )
     interest = ExpressionOfInterest.objects.create(email="c@example.org")
     ExpressionOfInterest.objects.filter(pk=interest.pk).update(created_at=days_ago(800))
     old_event = AuditEvent.objects.create(action=AuditAction.LOGIN, created_at=days_ago(400))
@@ -346,7 +351,8 @@ def test_old_mails_interests_and_audit_events_are_purged(applicant):
 
     run = retention.retention_run(now=NOW)
 
-    assert list(OutboxMail.objects.values_list("pk", flat=True)) == [pending.pk]
+    # Sent copies go 30 days after their sending (RETENTION_OUTBOX_DAYS); pending ones stay.
+    assert sorted(OutboxMail.objects.values_list("pk", flat=True)) == [recent_sent.pk, pending.pk]
     assert not ExpressionOfInterest.objects.exists()
     assert list(AuditEvent.objects.values_list("pk", flat=True)) == [recent_event.pk]
     assert old_event.pk not in AuditEvent.objects.values_list("pk", flat=True)
