@@ -33,6 +33,10 @@ $(STAMP): $(UV) pyproject.toml uv.lock
 setup: $(STAMP)
 	@true
 
+# HOST and PORT are exported: mail links and QR codes point to the address served
+# (config/settings/local.py), so `make run PORT=8100` gives links to port 8100.
+run: export HOST := $(HOST)
+run: export PORT := $(PORT)
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo

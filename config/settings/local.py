@@ -7,3 +7,24 @@ from config.settings.base import *  # noqa: F403 -- settings modules extend the 
 DEBUG = True
 # A fixed key is fine here: local settings never serve the public (production refuses it).
 SECRET_KEY = os.environ.get("SECRET_KEY") or "local-only-insecure-key-do-not-use-in-production"
+
+
+def local_site_url(host, port):
+    """The address mails and QR codes link to, from the address `make run` serves on.
+
+    A wildcard bind address (0.0.0.0, ::) is not one a browser can open: links use
+    127.0.0.1 then. An explicit SITE_URL wins.
+    """
+    if host in ("", "0.0.0.0", "::", "[::]"):  # noqa: S104 -- a bind address, read here
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+if not os.environ.get("SITE_URL"):
+    SITE_URL = local_site_url(os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000"))
+
+# Console mails printed decoded, so that links can be copied from the terminal.
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":  # noqa: F405
+    MAILERS["default"]["BACKEND"] = "label.mail.ConsoleEmailBackend"  # noqa: F405
