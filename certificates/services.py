@@ -9,6 +9,7 @@ A re-issue after a correction creates the next version with the same number and
 verification token.
 """
 
+import base64
 import hashlib
 import logging
 import secrets
@@ -29,7 +30,6 @@ from django.utils.translation import gettext_lazy
 
 from applications.enums import ApplicationState
 from certificates.models import Certificate, CertificateStatus
-from label.dates import PARIS
 from label.enums import Award
 from label.models import Wave
 from label.pdf import render_pdf
@@ -65,9 +65,12 @@ def certificate_qr_code(url):
 
 
 def _certificate_year(application, wave):
-    """The year of the announcement in Paris, or the wave's year before it is recorded."""
-    announced = wave.results_announced_at or application.announced_at
-    return timezone.localtime(announced, PARIS).year if announced else wave.year
+    """The year of the wave's edition (« Label Euralens 2027 » numbers LE-2027-11-…).
+
+    Numbers once followed the year of the announcement, which could differ from the
+    edition's; they are stored on each certificate, so those already issued stay valid.
+    """
+    return wave.year
 
 
 def _new_file_name():
@@ -153,9 +156,29 @@ def certificate_pdf_context(certificate):
             else list(application.communes.order_by("name").values_list("name", flat=True))
         ),
         "awarded_on": application.announced_at or certificate.created_at,
+        "ceremony_on": application.wave.ceremony_on,
+        "signature_data_url": _signature_data_url(application.wave),
         "verification_url": url,
         "qr_svg": certificate_qr_code(url).svg_inline(scale=3, border=0, dark="#000"),
     }
+
+
+def _signature_data_url(wave):
+    """The wave's signature picture as a ``data:`` URL, or "" when there is none.
+
+    The file lives in private media, which the PDF fetcher never reads: its bytes are
+    inlined instead. A missing or unreadable file leaves the certificate without it.
+    """
+    if not wave.signatory_image:
+        return ""
+    try:
+        with wave.signatory_image.open("rb") as handle:
+            content = handle.read()
+    except OSError:
+        logger.warning("Signature picture of wave %s unreadable.", wave.pk)
+        return ""
+    kind = "image/png" if content.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
 
 
 def certificate_render_pdf(certificate):

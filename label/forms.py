@@ -42,6 +42,7 @@ class WaveForm(forms.ModelForm):
             "number",
             "year",
             "title",
+            "edition_name",
             "opens_at",
             "closes_at",
             "instruction_starts_on",
@@ -52,6 +53,7 @@ class WaveForm(forms.ModelForm):
             "eligibility_text",
             "signatory_name",
             "signatory_title",
+            "signatory_image",
             "jury_may_record_decisions",
         ]
         field_classes = {"opens_at": ParisDateTimeField, "closes_at": ParisDateTimeField}

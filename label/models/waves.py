@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from label.enums import WavePhase
+from label.validators import validate_signature_image
 
 
 class WaveQuerySet(models.QuerySet):
@@ -27,6 +28,14 @@ class Wave(models.Model):
     number = models.PositiveSmallIntegerField(_("numéro"), unique=True)
     year = models.PositiveSmallIntegerField(_("année"))
     title = models.CharField(_("titre"), max_length=200)
+    edition_name = models.CharField(
+        _("nom de l'édition"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Par exemple « Label Euralens 2027 » ; par défaut, « Label Euralens » et l'année."
+        ),
+    )
     opens_at = models.DateTimeField(_("ouverture de l'appel"))
     closes_at = models.DateTimeField(
         _("clôture de l'appel"),
@@ -44,6 +53,14 @@ class Wave(models.Model):
     )
     signatory_name = models.CharField(_("signataire des certificats"), max_length=150, blank=True)
     signatory_title = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
+    signatory_image = models.ImageField(
+        _("image de la signature"),
+        # Private media: never served as a plain file, only embedded in the certificates.
+        upload_to="vagues/signatures/",
+        blank=True,
+        validators=[validate_signature_image],
+        help_text=_("PNG ou JPEG, 2 Mo au plus ; imprimée au-dessus du nom du signataire."),
+    )
     results_announced_at = models.DateTimeField(
         _("résultats annoncés le"), null=True, blank=True, editable=False
     )
@@ -69,6 +86,11 @@ class Wave(models.Model):
 
     def __str__(self):
         return _("Vague %(number)s (%(year)s)") % {"number": self.number, "year": self.year}
+
+    @property
+    def edition(self):
+        """The edition's name as every page, mail and PDF writes it: « Label Euralens 2027 »."""
+        return self.edition_name or _("Label Euralens %(year)s") % {"year": self.year}
 
     @property
     def short_code(self):

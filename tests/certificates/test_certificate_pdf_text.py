@@ -1,10 +1,14 @@
 """The certificate PDF read back as text: nothing of its template leaks, everything it must
 say is there, and it is a tagged PDF/A-3a with language and title."""
 
-from datetime import UTC, datetime
+import io
+from datetime import UTC, date, datetime
 
 import pytest
+from django.core.files.base import ContentFile
 
+from certificates.services import certificate_issue
+from label.models import Wave
 from tests.factories.certificates import labelled_application, rendered_certificate
 from tests.label.pdf_checks import assert_no_template_leak, assert_tagged, pdf_text
 
@@ -43,3 +47,43 @@ def test_certificate_pdf_is_tagged_pdf_a_3a_with_language_and_title():
     assert_tagged(content, title=certificate.number)
     assert 'pdfaid:part="3"' in xmp
     assert 'pdfaid:conformance="A"' in xmp
+
+
+def _png(width=120, height=40):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "navy").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_certificate_pdf_shows_the_edition_ceremony_signatory_and_signature():
+    application = labelled_application(announced_at=CEREMONY)
+    wave = application.wave
+    wave.edition_name = "Label Euralens 2027"
+    wave.ceremony_on = date(2027, 1, 21)
+    wave.signatory_name = "Claire Dupont"
+    wave.signatory_title = "Présidente du Pôle Métropolitain de l'Artois"
+    wave.signatory_image.save("signature.png", ContentFile(_png()), save=False)
+    wave.save()
+
+    content = _content(rendered_certificate(application))
+    reader, text = pdf_text(content)
+
+    assert_no_template_leak(text)
+    assert f"Label Euralens 2027, vague {wave.number}" in text
+    assert "remis lors de la cérémonie du 21 janvier 2027" in text
+    assert "Claire Dupont" in text
+    assert "Présidente du Pôle Métropolitain de l'Artois" in text
+    images = list(reader.pages[0].images)
+    assert any(image.image.size == (120, 40) for image in images)
+
+
+def test_certificate_number_follows_the_editions_year_not_the_announcement():
+    application = labelled_application(announced_at=datetime(2028, 2, 1, 12, 0, tzinfo=UTC))
+    Wave.objects.filter(pk=application.wave_id).update(year=2027)
+    application.wave.refresh_from_db()
+
+    certificate = certificate_issue(application=application)
+
+    assert certificate.number == f"LE-2027-{application.wave.number}-001"

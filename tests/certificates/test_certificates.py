@@ -108,8 +108,8 @@ def test_certificate_issue_numbers_each_wave_from_one():
 
     other = certificate_issue(application=labelled_application(wave=wave_12))
 
-    # Without a recorded announcement of the wave, its year is the announcement's of the file.
-    assert other.number == f"LE-{timezone.localdate().year}-12-001"
+    # The number carries the year of the wave's edition, whenever the file was announced.
+    assert other.number == "LE-2027-12-001"
 
 
 def test_certificate_issue_refuses_an_application_that_is_not_labelled():
@@ -215,7 +215,7 @@ def test_certificate_pdf_states_the_label_and_reads_back():
     assert application.holder_name in text
     assert "Label Euralens" in text
     assert "Lens" in text
-    assert "Vague 11 (2026)" in text
+    assert "Label Euralens 2026, vague 11" in text
     assert "12 novembre 2026" in text
     assert application.wave.signatory_name in " ".join(text.split())
     assert url in text
