@@ -20,6 +20,7 @@ from accounts.forms import (
     ResendConfirmationForm,
     SignUpForm,
 )
+from accounts.landing import landing_url
 from accounts.tokens import account_activation_token
 from label.models import User
 from label.ratelimit import ratelimit
@@ -100,6 +101,12 @@ class SignUpResendView(FormView):
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Without a `next`, each role lands where its work is (accounts/landing.py)."""
+        if self.next_page:
+            return super().get_default_redirect_url()
+        return landing_url(self.request.user)
 
 
 class LogoutView(auth_views.LogoutView):

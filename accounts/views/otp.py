@@ -24,6 +24,7 @@ from django.views.generic import FormView, TemplateView
 
 from accounts import otp
 from accounts.forms import OTPCodeForm, OTPDisableForm, OTPVerifyForm
+from accounts.landing import landing_url
 from label.audit import audit_record
 from label.models import AuditAction
 
@@ -39,7 +40,9 @@ def safe_next_url(request, default=None):
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url(default or settings.LOGIN_REDIRECT_URL)
+    if default:
+        return resolve_url(default)
+    return landing_url(request.user)
 
 
 def _no_store(response):

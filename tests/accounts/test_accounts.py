@@ -373,7 +373,7 @@ def test_login_with_email_in_any_case_opens_a_session(client, applicant):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("applications:applicant_home")
     assert client.session[SESSION_KEY] == str(applicant.pk)
     applicant.refresh_from_db()
     assert applicant.last_login is not None
@@ -386,7 +386,7 @@ def test_login_follows_next_to_a_safe_page_only(client, applicant):
 
     client.post(reverse("accounts:logout"))
     response = client.post(reverse("accounts:login") + "?next=https://evil.example.com/", data)
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("applications:applicant_home")
 
 
 def test_login_with_wrong_password_says_so_in_french(client, applicant):

@@ -310,7 +310,7 @@ def test_verify_refuses_an_offsite_next(client, applicant):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("applications:applicant_home")
 
 
 def test_the_admin_login_cannot_skip_the_second_factor(client, roles):

@@ -178,7 +178,7 @@ def test_login_never_redirects_off_site(client, applicant, target):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
+    assert response["Location"] == reverse("applications:applicant_home")
 
 
 @pytest.mark.parametrize("target", OFFSITE)
