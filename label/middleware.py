@@ -6,12 +6,17 @@ django-axes which must stay last.
 - ``RateLimitMiddleware`` throttles the forms listed in RATE_LIMITED_VIEWS, per address or
   per account, with label/ratelimit.py (the French 429 page).
 - ``AuditMiddleware`` writes the audit trail of label/audit.py after each response.
+- ``PermissionsPolicyMiddleware`` sets the Permissions-Policy header on every response.
+- ``ChosenLanguageMiddleware`` (in place of Django's LocaleMiddleware) serves French unless
+  the visitor chose English.
 """
 
 import logging
 import time
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from label.audit import audit_request
 from label.ratelimit import is_rate_limited, parse_rate, too_many_requests
@@ -92,3 +97,42 @@ class AuditMiddleware:
             # turning a served page into an error.
             logger.exception("Could not write the audit event of %s", request.path_info)
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Set PERMISSIONS_POLICY as the Permissions-Policy header of every response.
+
+    The portal uses no camera, microphone, location, payment or USB device: a script that
+    slipped past the CSP, or a page framing ours, gets none of them either.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allow)})"
+            for feature, allow in getattr(settings, "PERMISSIONS_POLICY", {}).items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """French unless the visitor chose English with the language switcher (issue 11, #16).
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language, which served the whole
+    site in English to visitors who never asked for it: a French public-sector site answers in
+    French, and only the switcher's cookie changes that.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            language = translation.get_supported_language_variant(chosen or "")
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
