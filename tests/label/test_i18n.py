@@ -37,3 +37,24 @@ def test_language_switcher_serves_english(client):
     assert '<html lang="en">' in page
     assert "Skip to content" in page
     assert "Aller au contenu" not in page
+
+
+@pytest.mark.django_db
+def test_an_english_browser_gets_the_french_site(client):
+    page = client.get(reverse("label:home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+
+    assert '<html lang="fr">' in page
+    assert "Aller au contenu" in page
+    assert "Skip to content" not in page
+
+
+@pytest.mark.django_db
+def test_the_chosen_language_wins_over_the_browser(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("label:home"), HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    french = client.get(reverse("label:home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+
+    assert "Skip to content" in english.content.decode()
+    assert '<html lang="fr">' in french.content.decode()
+    assert "Aller au contenu" in french.content.decode()
