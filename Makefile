@@ -15,7 +15,7 @@ FIND_PYTHON = for c in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$H
 	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$c; break; fi; \
 	done
 
-.PHONY: run test test-ci worker beat lint messages setup clean
+.PHONY: run test test-ci worker beat lint messages setup clean node-tools
 
 $(UV):
 	@base="$$($(FIND_PYTHON))"; \
@@ -42,8 +42,19 @@ run: setup
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup
+# The browser tests need the npm tools of package.json (axe-core, vnu-jar) and Debian's
+# Chromium: the tools are installed when npm is there and node_modules is missing or older
+# than package-lock.json; a missing Chromium is said in one line (those tests then skip).
+test: setup node-tools
+	@[ -x /usr/bin/chromium ] || echo "Browser tests skipped: /usr/bin/chromium is missing; install it with 'sudo apt-get install chromium'." >&2
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+node-tools:
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "Browser tests skipped: npm is missing; install it with 'sudo apt-get install npm', then run make test again." >&2; \
+	elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund; \
+	fi
 
 # One process with a worker and the beat scheduler, enough for a single machine. In
 # production run `celery -A config worker` on as many machines as needed and exactly one
