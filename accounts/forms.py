@@ -13,7 +13,8 @@ from label.models import User
 
 
 class SignUpForm(forms.ModelForm):
-    """Sign-up of a new applicant account; the e-mail must be free, the password strong."""
+    """Sign-up of a new applicant account: a valid e-mail (free or not, never said), a strong
+    password."""
 
     password1 = forms.CharField(
         label=_("Mot de passe"),
@@ -41,27 +42,14 @@ class SignUpForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
 
+    def validate_unique(self):
+        # An address that already has an account is not an error shown here: the form would
+        # tell anyone which addresses have an account. accounts.services.user_sign_up mails
+        # the owner instead, and the page says the same thing in every case.
+        pass
+
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        existing = User.objects.filter(email__iexact=email).first()
-        if existing is not None and not existing.is_active and not existing.email_confirmed_at:
-            raise forms.ValidationError(
-                _(
-                    "Un compte en attente de confirmation existe déjà avec cette adresse "
-                    "e-mail. Suivez le lien de l'e-mail de confirmation, ou demandez-en un "
-                    "nouveau depuis la page de connexion."
-                ),
-                code="unconfirmed",
-            )
-        if existing is not None:
-            raise forms.ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou "
-                    "réinitialisez votre mot de passe."
-                ),
-                code="taken",
-            )
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()

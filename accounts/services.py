@@ -2,7 +2,10 @@
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tokens import account_activation_link
@@ -13,22 +16,61 @@ from label.services import outbox_enqueue, user_grant_role
 
 @transaction.atomic
 def user_sign_up(*, email, full_name, password, organisation="", phone=""):
-    """Create an inactive applicant account and queue its confirmation mail.
+    """Create an inactive applicant account and queue its confirmation mail; for an address
+    that already has an account, mail its owner instead. Returns the new account, or None.
 
-    Effects, in order: the account (inactive until the e-mail is confirmed), its applicant
-    role, the confirmation mail in the outbox, sent on commit.
+    Effects, in order, for a free address: the account (inactive until the e-mail is
+    confirmed), its applicant role, the confirmation mail in the outbox, sent on commit. For
+    a taken address nothing is created or changed: an account still awaiting confirmation
+    gets a new confirmation link, any other account a notice that someone tried to sign up
+    with its address (with the login and password-reset links); either at most once per
+    CONFIRMATION_RESEND_INTERVAL. The visitor sees the same page in every case, so the form
+    does not tell which addresses have an account.
     """
-    user = User.objects.create_user(
-        email=email,
-        password=password,
-        full_name=full_name,
-        organisation=organisation,
-        phone=phone,
-        is_active=False,
-    )
-    user_grant_role(user=user, role=Role.APPLICANT)
-    _confirmation_enqueue(user)
-    return user
+    email = email.strip().lower()
+    existing = User.objects.select_for_update().filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    full_name=full_name,
+                    organisation=organisation,
+                    phone=phone,
+                    is_active=False,
+                )
+        except IntegrityError:
+            # Two sign-ups of one address at the same moment: the other one created it.
+            existing = User.objects.select_for_update().filter(email__iexact=email).first()
+        else:
+            user_grant_role(user=user, role=Role.APPLICANT)
+            _confirmation_enqueue(user)
+            return user
+    # Hash the password all the same, so that the answer takes as long as a creation.
+    make_password(password)
+    if not existing.is_active and existing.email_confirmed_at is None:
+        user_resend_confirmation(email=existing.email)
+    elif not _recently_mailed(existing, "account_exists"):
+        outbox_enqueue(
+            to=existing.email,
+            template="account_exists",
+            context={
+                "user": existing,
+                "login_link": settings.SITE_URL + reverse("accounts:login"),
+                "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+            },
+            recipient=existing,
+        )
+    return None
+
+
+def _recently_mailed(user, template):
+    return OutboxMail.objects.filter(
+        recipient=user,
+        template=template,
+        created_at__gt=timezone.now() - CONFIRMATION_RESEND_INTERVAL,
+    ).exists()
 
 
 # A new confirmation mail is queued at most this often for one account.
@@ -51,12 +93,7 @@ def user_resend_confirmation(*, email):
     )
     if user is None:
         return None
-    recently_sent = OutboxMail.objects.filter(
-        recipient=user,
-        template="account_confirm",
-        created_at__gt=timezone.now() - CONFIRMATION_RESEND_INTERVAL,
-    ).exists()
-    if recently_sent:
+    if _recently_mailed(user, "account_confirm"):
         return None
     return _confirmation_enqueue(user)
 

@@ -87,7 +87,7 @@ def test_sign_up_creates_inactive_applicant_and_one_outbox_mail(
 
 def test_sign_up_done_page_tells_to_check_mail(client):
     response = client.get(reverse("accounts:signup_done"))
-    assert "Un e-mail vient de vous être envoyé" in response.content.decode()
+    assert "Si cette adresse peut être utilisée, un e-mail vient d" in response.content.decode()
 
 
 def test_confirmation_link_activates_account_once(
@@ -261,36 +261,67 @@ def test_resend_is_throttled_per_address(client, roles, django_capture_on_commit
     assert statuses == [302] * 10 + [429]
 
 
-def test_sign_up_with_an_address_awaiting_confirmation_points_to_a_new_link(
+def test_sign_up_with_an_address_awaiting_confirmation_sends_a_new_link_and_says_nothing(
     client, roles, django_capture_on_commit_callbacks
 ):
     _sign_up(client, django_capture_on_commit_callbacks)
+    first = OutboxMail.objects.get()
+    OutboxMail.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
     response = _sign_up(client, django_capture_on_commit_callbacks, full_name="Autre Personne")
 
-    errors = response.context["form"].errors
-    assert "en attente de confirmation" in errors["email"][0]
+    # The same answer as for a free address; the owner gets a new confirmation link.
+    assert response["Location"] == reverse("accounts:signup_done")
     assert User.objects.get().full_name == "Claire Lefebvre"
-    assert OutboxMail.objects.count() == 1
+    assert list(OutboxMail.objects.values_list("template", flat=True).order_by("pk")) == [
+        "account_confirm",
+        "account_confirm",
+    ]
 
 
-def test_sign_up_with_taken_email_in_other_case_is_refused_in_french(
+def test_sign_up_with_taken_email_in_other_case_mails_the_owner_and_reveals_nothing(
     client, roles, django_capture_on_commit_callbacks
 ):
-    UserFactory(email="claire.lefebvre@example.org")
+    owner = UserFactory(email="claire.lefebvre@example.org", full_name="Claire Propriétaire")
+    password_before = owner.password
 
     response = _sign_up(
         client, django_capture_on_commit_callbacks, email="CLAIRE.Lefebvre@example.ORG"
     )
 
-    assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert list(errors) == ["email"]
-    assert "Un compte existe déjà avec cette adresse e-mail" in errors["email"][0]
-    assert "resume-erreurs" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_done")
     assert User.objects.count() == 1
-    assert OutboxMail.objects.count() == 0
-    assert mail.outbox == []
+    owner.refresh_from_db()
+    assert owner.password == password_before
+    assert owner.full_name == "Claire Propriétaire"
+    row = OutboxMail.objects.get()
+    assert (row.to, row.template, row.recipient) == (owner.email, "account_exists", owner)
+    assert row.subject == "Votre compte existe déjà — Label Euralens"
+    assert settings.SITE_URL + reverse("accounts:password_reset") in row.body_text
+    assert mail.outbox[0].to == [owner.email]
+
+
+def test_sign_up_of_a_taken_address_twice_mails_the_owner_once(
+    client, roles, django_capture_on_commit_callbacks
+):
+    UserFactory(email="claire.lefebvre@example.org")
+
+    for _attempt in range(3):
+        _sign_up(client, django_capture_on_commit_callbacks)
+
+    assert OutboxMail.objects.filter(template="account_exists").count() == 1
+
+
+def test_sign_up_answers_alike_for_a_free_and_a_taken_address(
+    client, roles, django_capture_on_commit_callbacks
+):
+    UserFactory(email="prise@example.org")
+
+    taken = _sign_up(client, django_capture_on_commit_callbacks, email="prise@example.org")
+    free = _sign_up(client, django_capture_on_commit_callbacks, email="libre@example.org")
+
+    assert (taken.status_code, taken["Location"]) == (free.status_code, free["Location"])
 
 
 def test_sign_up_with_invalid_email_is_refused_in_french(
