@@ -6,10 +6,13 @@ account, and may leave a message).
 - ``SessionIdleMiddleware`` ends a session after SESSION_IDLE_TIMEOUT_STAFF seconds of
   inactivity for accounts that must use a second factor (staff, jury, admin), after
   SESSION_IDLE_TIMEOUT for the others, and in every case SESSION_MAX_AGE after the login.
-- ``OTPMiddleware``: a session whose login awaits the second factor reaches only the
-  verification page (and logout); an account that must use a second factor and has not
-  passed one in this session is sent to enrol or verify before any page under
-  OTP_PROTECTED_PREFIXES (staff, reviews, jury, admin).
+- ``OTPMiddleware`` first tells the request's account whether its session passed the second
+  factor (``request.user.otp_verified``): label's role predicates grant instruction and jury
+  only then, so every view, under any URL, refuses those roles to a password-only session.
+  Then, for a kinder experience only: a session whose login awaits the second factor
+  reaches only the verification page (and logout); an account that must use a second
+  factor and has not passed one is sent to enrol or verify before any page under
+  OTP_PROTECTED_PREFIXES (staff, reviews, jury, admin) instead of meeting a refusal there.
 """
 
 import time
@@ -23,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import otp
+from label.rules import OTP_VERIFIED_ATTRIBUTE
 
 SESSION_LAST_ACTIVITY_KEY = "last_activity"
 SESSION_IDLE_TIMEOUT_KEY = "idle_timeout"
@@ -92,6 +96,11 @@ def _redirect_with_next(url_name, request):
     return redirect(url)
 
 
+def session_passed_second_factor(session):
+    """Has this session passed the second factor (and is not awaiting it again)?"""
+    return bool(session.get(otp.SESSION_VERIFIED_KEY)) and not session.get(otp.SESSION_PENDING_KEY)
+
+
 class OTPMiddleware:
     """Hold back sessions without the second factor they need (see the module's docstring)."""
 
@@ -99,6 +108,10 @@ class OTPMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        session = request.session
+        if SESSION_KEY in session:
+            # Before any view or later middleware asks a permission of this account.
+            setattr(request.user, OTP_VERIFIED_ATTRIBUTE, session_passed_second_factor(session))
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

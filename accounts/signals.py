@@ -15,10 +15,14 @@ from accounts import otp
 from accounts.middleware import SESSION_IDLE_TIMEOUT_KEY, SESSION_LOGIN_AT_KEY, idle_timeout_for
 from label.audit import audit_record
 from label.models import AuditAction
+from label.rules import OTP_VERIFIED_ATTRIBUTE
 
 
 @receiver(user_logged_in, dispatch_uid="label.login_session_flags")
 def login_session_flags(sender, request, user, **kwargs):
+    # The account object becomes request.user for the rest of this request: a fresh login has
+    # not passed the second factor yet, so its staff roles wait (label/rules.py).
+    setattr(user, OTP_VERIFIED_ATTRIBUTE, False)
     session = getattr(request, "session", None)
     if session is None:
         return
