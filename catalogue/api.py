@@ -74,7 +74,7 @@ class LocalDocs(DocsBase):
                             for parameter in operation.get("parameters", [])
                         ],
                         "responses": [
-                            (code, response.get("description", ""))
+                            _status_text(code, response.get("description", ""))
                             for code, response in operation.get("responses", {}).items()
                         ],
                     }
@@ -86,6 +86,34 @@ class LocalDocs(DocsBase):
             "fields": OPEN_DATA_FIELDS,
         }
         return render(request, "catalogue/api_docs.html", context)
+
+
+# The documentation page is French (issue 11, #16): JSON types and HTTP statuses in words.
+JSON_TYPE_NAMES = {
+    "string": "texte",
+    "integer": "entier",
+    "number": "nombre",
+    "boolean": "booléen",
+    "array": "liste",
+    "object": "objet",
+}
+STATUS_NAMES = {
+    "200": "200 — succès",
+    "304": "304 — non modifié",
+    "400": "400 — requête invalide",
+    "404": "404 — introuvable",
+}
+
+
+def _status_text(code, description):
+    """A response of the documentation in French: the status in words, then its detail."""
+    detail = "" if description in ("OK", "Bad Request", "Not Found") else description
+    name = STATUS_NAMES.get(str(code), str(code))
+    return f"{name} : {detail}" if detail else name
+
+
+def _type_name(name):
+    return JSON_TYPE_NAMES.get(name, name)
 
 
 def _schema_type(schema, components):
@@ -102,13 +130,14 @@ def _schema_type(schema, components):
             parts.append("vide (pas de filtre)")
             continue
         if "enum" in option and len(option["enum"]) > 15:
-            parts.append(f"{option.get('type', 'string')} ({len(option['enum'])} valeurs)")
+            kind = _type_name(option.get("type", "string"))
+            parts.append(f"{kind} ({len(option['enum'])} valeurs)")
         elif "enum" in option:
             parts.append(" | ".join(str(value) for value in option["enum"]))
         elif "$ref" in option:
             parts.append(option["$ref"].rsplit("/", 1)[-1])
         else:
-            text = option.get("type", "")
+            text = _type_name(option.get("type", ""))
             bounds = [
                 f"{key} {option[name]}"
                 for name, key in (("minimum", "≥"), ("maximum", "≤"), ("maxLength", "longueur ≤"))
@@ -465,3 +494,28 @@ def wave_list(request):
         }
         for wave in Wave.objects.order_by("-number")
     ]
+
+
+# Kept out of the schema: it describes the schema's own place, not the catalogue's data.
+@api.get("/", include_in_schema=False)
+def api_root(request):
+    """The API's entry point: what /api/ offers, as links (issue 11, #4)."""
+    base = request.build_absolute_uri("/api/")
+    body = {
+        "name": api.title,
+        "version": api.version,
+        "description": api.description,
+        "links": {
+            "projects": base + "projects",
+            "project": base + "projects/{slug}",
+            "communes": base + "communes",
+            "themes": base + "themes",
+            "waves": base + "waves",
+            "openapi": base + "openapi.json",
+            "docs": base + "docs/",
+        },
+        "licence": "Licence Ouverte 2.0",
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )

@@ -301,3 +301,28 @@ def test_api_answers_every_generated_request_without_server_error(
     case, history, _keep_the_test_connection
 ):
     case.call_and_validate()
+
+
+def test_api_root_links_to_every_endpoint_the_schema_and_the_docs(client):
+    response = client.get("/api/")
+
+    body = response.json()
+    links = body["links"]
+    assert body["name"] == "API du Label Euralens"
+    for name in ("projects", "communes", "themes", "waves"):
+        assert client.get(links[name].replace("http://testserver", "")).status_code == 200
+    assert links["openapi"] == "http://testserver/api/openapi.json"
+    assert links["docs"] == "http://testserver/api/docs/"
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_docs_are_in_french_and_their_scrolling_tables_take_the_focus(client):
+    body = client.get("/api/docs/").content.decode()
+
+    for english in ("200 OK", ">OK<", "string", "integer", "Bad Request", "Not Found"):
+        assert english not in body, english
+    assert "200 — succès" in body and "entier" in body and "texte" in body
+    assert body.count('class="table-responsive"') == body.count(
+        'class="table-responsive" tabindex="0" role="region"'
+    )
+    assert 'href="/api/"' in body

@@ -107,6 +107,7 @@ PAGES = [
     PageCase("accessibilite", "/accessibilite/", screenshot=True),
     PageCase("mentions-legales", "/mentions-legales/"),
     PageCase("donnees-personnelles", "/donnees-personnelles/"),
+    PageCase("api-documentation", "/api/docs/"),
     # Accounts
     PageCase("connexion", "/comptes/connexion/", screenshot=True),
     PageCase("connexion-erreur", "/comptes/connexion/", form=WRONG_LOGIN),
