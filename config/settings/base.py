@@ -178,8 +178,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Second factor (TOTP, label/otp.py): the roles that must use it (besides admin-site
-# accounts), and the areas it guards. Everyone else may turn it on from the profile.
+# Second factor (TOTP, accounts/otp.py): the roles that must use it (besides admin-site
+# accounts) and are held only in a session that passed it (label/rules.py), and the areas
+# where such a session is sent to enrol or verify rather than refused. Everyone else may
+# turn it on from the profile.
 OTP_REQUIRED_ROLES = ["instruction", "jury"]
 OTP_PROTECTED_PREFIXES = ["/instruction/", "/jury/", "/evaluations/", "/gestion/"]
 OTP_ISSUER = "Label Euralens"
