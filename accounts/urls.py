@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts.views import account, otp
+from accounts.views import account, otp, unlock
 
 app_name = "accounts"
 
@@ -19,6 +19,8 @@ urlpatterns = [
         name="signup_resend",
     ),
     path("comptes/connexion/", account.LoginView.as_view(), name="login"),
+    path("comptes/debloquer/", unlock.UnlockRequestView.as_view(), name="unlock_request"),
+    path("comptes/debloquer/<str:token>/", unlock.UnlockView.as_view(), name="unlock"),
     path("comptes/deconnexion/", account.LogoutView.as_view(), name="logout"),
     path("comptes/profil/", account.ProfileView.as_view(), name="profile"),
     path("comptes/mot-de-passe/", account.PasswordChangeView.as_view(), name="password_change"),

@@ -174,6 +174,8 @@ AXES_USERNAME_CALLABLE = axes_username
 # one lets a client choose its own address.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "label.client.client_ip"
+# The mailed link that lifts a lockout (accounts/unlock.py) is valid one hour.
+UNLOCK_LINK_MAX_AGE = int(os.environ.get("UNLOCK_LINK_MAX_AGE", str(60 * 60)))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
