@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.views import applicant, call, dossier, instruction
+from applications.views import applicant, call, dossier, dossier_pdf, instruction
 
 app_name = "applications"
 
@@ -38,6 +38,11 @@ urlpatterns = [
         "mon-espace/candidatures/<int:pk>/recepisse.pdf",
         applicant.ApplicationReceiptView.as_view(),
         name="receipt",
+    ),
+    path(
+        "mon-espace/candidatures/<int:pk>/dossier.pdf",
+        dossier_pdf.ApplicationDossierPdfView.as_view(),
+        name="dossier_pdf",
     ),
     # Applicant area: the dossier d'intention editor and its documents
     path(
