@@ -13,6 +13,7 @@ from applications.exports import EXPORT_FORMATS, export_columns
 from applications.selectors import STAFF_SORTS
 from label.enums import Agglomeration, HolderType, Theme
 from label.models import Commune
+from label.text import french_sort_key
 
 ALL = [("", _("Tous"))]
 SORT_CHOICES = [(key, key) for key in STAFF_SORTS] + [(f"-{key}", key) for key in STAFF_SORTS]
@@ -51,6 +52,9 @@ class StaffApplicationFilterForm(forms.Form):
         self.fields["theme"].choices = [("", _("Toutes"))] + list(Theme.choices)
         self.fields["holder_type"].choices = ALL + list(HolderType.choices)
         self.fields["stage"].choices = ALL + list(ProjectStage.choices)
+        # French order (« Béthune » before « Billy-Berclau »); the queryset still validates.
+        communes = sorted(self.fields["commune"].queryset, key=lambda c: french_sort_key(c.name))
+        self.fields["commune"].choices = [("", _("Toutes"))] + [(c.pk, c.name) for c in communes]
         # Rendered in a compact grid, not through crispy: the Bootstrap classes are set here.
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

@@ -15,7 +15,7 @@ from catalogue.models import (
 )
 from label.enums import Agglomeration, Award, Theme
 from label.models import Commune
-from label.text import search_normalise
+from label.text import french_sort_key, search_normalise
 
 # Each sort matches an index of CatalogueEntry. Entries of unknown year (the oldest ones of
 # the historical file) come last among the recent and first among the oldest.
@@ -249,10 +249,11 @@ def catalogue_filter_options():
     if cached is None:
         public = CatalogueEntry.objects.public()
         # Plain (code, name) pairs: quicker to read back from the cache than model instances.
-        communes = list(
-            Commune.objects.filter(Exists(public.filter(communes=OuterRef("pk"))))
-            .order_by("name")
-            .values_list("insee_code", "name")
+        communes = sorted(
+            Commune.objects.filter(Exists(public.filter(communes=OuterRef("pk")))).values_list(
+                "insee_code", "name"
+            ),
+            key=lambda pair: french_sort_key(pair[1]),
         )
         # order_by() drops the model's ordering, which would otherwise join the DISTINCT.
         pairs = set(public.order_by().values_list("year", "wave_number").distinct())

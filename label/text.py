@@ -19,3 +19,14 @@ def search_normalise(text):
     decomposed = unicodedata.normalize("NFKD", str(text or "").casefold().translate(_LIGATURES))
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(_NOT_A_WORD.sub(" ", stripped).split())
+
+
+def french_sort_key(text):
+    """The key that sorts names in French order: « Béthune » before « Billy-Berclau », « Éleu »
+    among the E, « Œuf » with « oe ».
+
+    Accents, case, ligatures and punctuation are ignored first (as a French dictionary does);
+    the name itself breaks the ties, so the order is total and stable. Python rather than a
+    database collation: SQLite has none for French and PostgreSQL's depends on the server.
+    """
+    return (search_normalise(text), str(text or ""))

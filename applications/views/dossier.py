@@ -35,7 +35,7 @@ from applications.views.mixins import OwnApplicationMixin
 from applications.workflow import application_create
 from label.enums import Epci
 from label.selectors import wave_get_current
-from label.text import search_normalise
+from label.text import french_sort_key
 
 SUMMARY_SLUG = "recapitulatif"
 
@@ -175,7 +175,7 @@ def _commune_groups(form):
     selected = form.selected_commune_ids()
     groups = {code: [] for code in Epci.values}
     # Sorted in Python: databases put « Bénifontaine » after « Bully-les-Mines ».
-    communes = sorted(form.fields["communes"].queryset, key=lambda c: search_normalise(c.name))
+    communes = sorted(form.fields["communes"].queryset, key=lambda c: french_sort_key(c.name))
     for commune in communes:
         groups.setdefault(commune.epci, []).append((commune, str(commune.pk) in selected))
     return [
