@@ -85,7 +85,11 @@ class Wave(models.Model):
         ]
 
     def __str__(self):
-        return _("Vague %(number)s (%(year)s)") % {"number": self.number, "year": self.year}
+        # The one wording of a wave on every page, mail and PDF: « Vague 11 — Label Euralens 2027 ».
+        return _("Vague %(number)s — %(edition)s") % {
+            "number": self.number,
+            "edition": self.edition,
+        }
 
     @property
     def edition(self):

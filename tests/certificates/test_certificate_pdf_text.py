@@ -71,7 +71,7 @@ def test_certificate_pdf_shows_the_edition_ceremony_signatory_and_signature():
     reader, text = pdf_text(content)
 
     assert_no_template_leak(text)
-    assert f"Label Euralens 2027, vague {wave.number}" in text
+    assert f"Vague {wave.number} — Label Euralens 2027, remis lors" in text
     assert "remis lors de la cérémonie du 21 janvier 2027" in text
     assert "Claire Dupont" in text
     assert "Présidente du Pôle Métropolitain de l'Artois" in text

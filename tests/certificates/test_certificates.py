@@ -215,7 +215,7 @@ def test_certificate_pdf_states_the_label_and_reads_back():
     assert application.holder_name in text
     assert "Label Euralens" in text
     assert "Lens" in text
-    assert "Label Euralens 2026, vague 11" in text
+    assert "Vague 11 — Label Euralens 2026, décerné le" in text
     assert "12 novembre 2026" in text
     assert application.wave.signatory_name in " ".join(text.split())
     assert url in text

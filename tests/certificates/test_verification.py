@@ -40,7 +40,7 @@ def test_verification_of_a_valid_certificate_states_what_it_certifies(client):
         application.title,
         application.holder_name,
         "Label Euralens",
-        "Vague 11 (2026)",
+        "Vague 11 — Label Euralens 2026",
         "12 novembre 2026",
         certificate.number,
         "Version 1",

@@ -82,7 +82,7 @@ def test_minutes_pdf_holds_sessions_recusals_and_every_decision(
     assert "proces-verbal-jury-vague-11.pdf" in response["Content-Disposition"]
     reader, text = _pdf_text(response)
     text = " ".join(text.split())
-    assert reader.metadata.title == "Procès-verbal du jury — Vague 11 (2026)"
+    assert reader.metadata.title == "Procès-verbal du jury — Vague 11 — Label Euralens 2026"
     assert "Séance du 14 octobre 2026 — Louvre-Lens, salle des Mineurs" in text
     assert "Membres présents : Marc Membre, Paule Présidente." in text
     assert "Quorum atteint." in text
