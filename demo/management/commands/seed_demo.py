@@ -6,7 +6,7 @@ from django.db import transaction
 
 from catalogue.services import CATALOGUE_CSV, catalogue_import
 from demo import seed
-from label.models import Commune
+from label.models import Commune, Wave
 from label.territory import communes_load
 
 # Kept here too: tests and scripts import them from the command.
@@ -44,6 +44,13 @@ class Command(BaseCommand):
                 raise CommandError("; ".join(str(problem) for problem in report.errors))
         # After the commit, as the worker would: the announcement's certificates.
         seed.certificates_render_pending()
+        if not Wave.objects.filter(number=10).exists():
+            self.stdout.write(
+                self.style.WARNING(
+                    "No announced 10th wave: this database had an 11th wave before the demo "
+                    "built one. Delete db.sqlite3 and var/media/, then run make run again."
+                )
+            )
         accounts = ", ".join(email for email, *_ in DEMO_ACCOUNTS)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {accounts} (password: {DEMO_PASSWORD}).")
