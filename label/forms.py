@@ -63,6 +63,7 @@ class WaveForm(forms.ModelForm):
             "ceremony_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "introduction": forms.Textarea(attrs={"rows": 5}),
             "eligibility_text": forms.Textarea(attrs={"rows": 5}),
+            "signatory_image": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
         }
         help_texts = {
             "opens_at": _("Date et heure de Paris à partir desquelles les dossiers sont déposés."),
