@@ -58,6 +58,11 @@ urlpatterns = [
         name="otp_recovery_codes",
     ),
     path(
+        "comptes/double-authentification/codes-de-secours.txt",
+        otp.OTPRecoveryCodesDownloadView.as_view(),
+        name="otp_recovery_codes_download",
+    ),
+    path(
         "comptes/double-authentification/desactiver/",
         otp.OTPDisableView.as_view(),
         name="otp_disable",

@@ -16,13 +16,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from accounts import otp
+from accounts import otp, sealed
 from accounts.forms import OTPCodeForm, OTPDisableForm, OTPVerifyForm
 from accounts.landing import landing_url
 from label.audit import audit_record
@@ -52,6 +53,7 @@ def _no_store(response):
 
 
 def _show_recovery_codes(request, codes, *, next_url):
+    sealed.seal_codes(request.session, codes)
     response = render(
         request,
         CODES_TEMPLATE,
@@ -245,3 +247,21 @@ class OTPDisableView(LoginRequiredMixin, View):
         view = OTPManageView(request=request, kwargs={}, args=())
         context = view.get_context_data(disable_form=form)
         return render(request, OTPManageView.template_name, context, status=400)
+
+
+class OTPRecoveryCodesDownloadView(LoginRequiredMixin, View):
+    """The recovery codes just generated, as a text file (one per line), for a few minutes."""
+
+    def get(self, request):
+        codes = sealed.unseal_codes(request.session)
+        if not codes:
+            raise Http404(_("Ces codes ne sont plus disponibles : générez-en de nouveaux."))
+        lines = [
+            _("Codes de secours du Label Euralens — %(email)s") % {"email": request.user.email},
+            _("Chaque code ne sert qu'une fois, à la place du code de l'application."),
+            "",
+            *codes,
+        ]
+        response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="codes-secours-label-euralens.txt"'
+        return _no_store(response)
