@@ -50,7 +50,14 @@ class PrivacyNoticeView(TemplateView):
     template_name = "privacy/notice.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(retention=retention_periods(), **kwargs)
+        return super().get_context_data(
+            retention=retention_periods(),
+            data_protection={
+                "email": settings.DATA_PROTECTION_CONTACT_EMAIL,
+                "address": settings.DATA_PROTECTION_CONTACT_ADDRESS,
+            },
+            **kwargs,
+        )
 
 
 class MyDataView(LoginRequiredMixin, TemplateView):

@@ -434,3 +434,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Contacts the public pages give (issue 11, #17): the accessibility statement's feedback
+# address and the data-protection officer of the privacy notice. Production's checks refuse
+# to run without them (config/settings/production.py); local and test settings set demo values.
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "")
+DATA_PROTECTION_CONTACT_EMAIL = os.environ.get("DATA_PROTECTION_CONTACT_EMAIL", "")
+DATA_PROTECTION_CONTACT_ADDRESS = os.environ.get("DATA_PROTECTION_CONTACT_ADDRESS", "")

@@ -28,3 +28,11 @@ if not os.environ.get("SITE_URL"):
 # Console mails printed decoded, so that links can be copied from the terminal.
 if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":  # noqa: F405
     MAILERS["default"]["BACKEND"] = "label.mail.ConsoleEmailBackend"  # noqa: F405
+
+# Demo contacts for the public pages (production takes them from its environment).
+ACCESSIBILITY_CONTACT_EMAIL = ACCESSIBILITY_CONTACT_EMAIL or "accessibilite@label-euralens.example"  # noqa: F405
+DATA_PROTECTION_CONTACT_EMAIL = DATA_PROTECTION_CONTACT_EMAIL or "dpo@label-euralens.example"  # noqa: F405
+DATA_PROTECTION_CONTACT_ADDRESS = (
+    DATA_PROTECTION_CONTACT_ADDRESS  # noqa: F405
+    or "Délégué à la protection des données, Pôle Métropolitain de l'Artois, 62300 Lens"
+)

@@ -2,6 +2,7 @@
 
 import os
 
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403 -- settings modules extend the base namespace
@@ -27,3 +28,24 @@ CSRF_COOKIE_HTTPONLY = True
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+
+
+@checks.register(checks.Tags.compatibility, deploy=True)
+def check_public_contacts(app_configs=None, **kwargs):
+    """The public pages' contacts are set: no placeholder may reach the public (issue 11)."""
+    from django.conf import settings
+
+    names = (
+        "ACCESSIBILITY_CONTACT_EMAIL",
+        "DATA_PROTECTION_CONTACT_EMAIL",
+        "DATA_PROTECTION_CONTACT_ADDRESS",
+    )
+    return [
+        checks.Error(
+            f"{name} is empty: the public pages would show no contact.",
+            hint=f"Set the {name} environment variable.",
+            id="label.E101",
+        )
+        for name in names
+        if not getattr(settings, name, "").strip()
+    ]

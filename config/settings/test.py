@@ -56,3 +56,11 @@ if os.environ.get("TEST_DATABASE_SUFFIX") and _default_db["ENGINE"].endswith("po
     _default_db["TEST"] = {
         "NAME": f"test_{_default_db['NAME']}_{os.environ['TEST_DATABASE_SUFFIX']}",
     }
+
+# Demo contacts for the public pages (production takes them from its environment).
+ACCESSIBILITY_CONTACT_EMAIL = ACCESSIBILITY_CONTACT_EMAIL or "accessibilite@label-euralens.example"  # noqa: F405
+DATA_PROTECTION_CONTACT_EMAIL = DATA_PROTECTION_CONTACT_EMAIL or "dpo@label-euralens.example"  # noqa: F405
+DATA_PROTECTION_CONTACT_ADDRESS = (
+    DATA_PROTECTION_CONTACT_ADDRESS  # noqa: F405
+    or "Délégué à la protection des données, Pôle Métropolitain de l'Artois, 62300 Lens"
+)

@@ -1,5 +1,6 @@
 """Public pages: home, legal pages, error pages."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.views.generic import TemplateView
 
@@ -10,6 +11,11 @@ class HomeView(TemplateView):
 
 class AccessibilityView(TemplateView):
     template_name = "label/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            accessibility_contact_email=settings.ACCESSIBILITY_CONTACT_EMAIL, **kwargs
+        )
 
 
 class LegalNoticeView(TemplateView):

@@ -32,6 +32,9 @@ def _production_env(**overrides):
         ALLOWED_HOSTS="label.example.org",
         CSRF_TRUSTED_ORIGINS="https://label.example.org",
         SITE_URL="https://label.example.org",
+        ACCESSIBILITY_CONTACT_EMAIL="accessibilite@example.org",
+        DATA_PROTECTION_CONTACT_EMAIL="dpo@example.org",
+        DATA_PROTECTION_CONTACT_ADDRESS="DPO, 1 rue de l'Exemple, 62300 Lens",
     )
     env.update(overrides)
     return env
@@ -169,3 +172,19 @@ def test_production_redirects_to_https_except_the_health_probe(client, settings,
     assert home.status_code == 301
     assert home["Location"].startswith("https://")
     assert probe.status_code == 200
+
+
+def test_check_deploy_refuses_empty_public_contacts():
+    env = _production_env(DATA_PROTECTION_CONTACT_EMAIL="", ACCESSIBILITY_CONTACT_EMAIL="")
+    result = subprocess.run(  # noqa: S603 -- fixed command, our own interpreter
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode != 0
+    assert "label.E101" in result.stderr
+    assert "DATA_PROTECTION_CONTACT_EMAIL" in result.stderr
+    assert "ACCESSIBILITY_CONTACT_EMAIL" in result.stderr
