@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from applications.conditions import eligibility_checklist_items
 from applications.enums import ApplicationState
@@ -289,6 +290,7 @@ class AnnouncementPlan:
     missing: list  # files in deliberation without a decision: they block the announcement
     counts: dict  # {JuryOutcome: number}
     labelled: int  # certificates to render and catalogue entries to publish
+    outside: list = field(default_factory=list)  # (application, why it does not block)
 
     @property
     def blocked(self):
@@ -319,7 +321,32 @@ def announcement_plan(wave):
         missing=missing,
         counts={outcome: counts[outcome] for outcome in JuryOutcome if counts[outcome]},
         labelled=sum(counts[outcome] for outcome in LABELLING_OUTCOMES),
+        outside=_files_outside_deliberation(wave),
     )
+
+
+def _why_not_blocking(state):
+    """Why a file of the wave that is not in deliberation does not stop the announcement."""
+    if state in (S.SUBMITTED, S.CHANGES_REQUESTED, S.ELIGIBLE):
+        return _(
+            "pas encore examiné ou sélectionné : l'annonce ne le concerne pas, il garde son "
+            "état et reste à traiter par l'équipe"
+        )
+    if state == S.IN_REVIEW:
+        return _(
+            "en instruction, pas transmis au jury : l'annonce ne le concerne pas, il garde son état"
+        )
+    return _("déjà clos : l'annonce ne le change pas")
+
+
+def _files_outside_deliberation(wave):
+    """The wave's filed applications not in deliberation (drafts are their authors' only)."""
+    applications = (
+        Application.objects.filter(wave=wave)
+        .exclude(state__in=(S.DRAFT, S.DELIBERATION))
+        .order_by("reference", "pk")
+    )
+    return [(application, _why_not_blocking(application.state)) for application in applications]
 
 
 def announced_list_for_wave(wave):

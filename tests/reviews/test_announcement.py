@@ -379,3 +379,23 @@ def test_jury_board_lists_announced_files_and_staff_see_read_receipts(
     assert "Décisions annoncées" in html
     assert "Lue par le porteur" in html
     assert "Aucun dossier de cette vague n'est en délibération." in html
+
+
+def test_confirmation_page_lists_files_outside_deliberation_and_why_they_do_not_block(
+    client, staff, decided, wave
+):
+    from tests.factories.reviews import application_in_state
+
+    filed = application_in_state(ApplicationState.SUBMITTED, wave=wave, title="Jamais examiné")
+    reviewing = application_in_state(ApplicationState.IN_REVIEW, wave=wave, title="En cours")
+    application_in_state(ApplicationState.DRAFT, wave=wave, title="Brouillon privé")
+    login(client, staff)
+
+    html = " ".join(_html(client.get(reverse("reviews:announce", args=[wave.pk]))).split())
+
+    assert "2 dossiers de la vague ne sont pas en délibération" in html
+    assert f"{filed.reference}</a> Jamais examiné — <strong>Déposée</strong>" in html
+    assert f"{reviewing.reference}</a> En cours — <strong>En instruction</strong>" in html
+    assert "pas encore examiné" in html and "pas transmis au jury" in html
+    assert "Brouillon privé" not in html
+    assert 'name="confirm"' in html
