@@ -37,6 +37,7 @@ from label.models import OutboxMail, User
 from reviews.enums import JuryOutcome, ReviewState
 from reviews.models import Assignment, Committee, JuryDecision, Review
 from tests.factories import UserFactory, WaveFactory
+from tests.factories.label import close_call
 from tests.factories.reviews import grid_for
 
 S = ApplicationState
@@ -484,7 +485,9 @@ def test_application_whole_life_from_sign_up_to_catalogue(page, open_page, roles
     assert refreshed(application).state == S.DELIBERATION
     assert len(applicant_mails(applicant)) == 5
 
-    # 10. Staff announce the wave's results: labelled, certificate rendered, in the catalogue.
+    # 10. The call has closed (results are announced only then); staff announce the wave's
+    # results: labelled, certificate rendered, in the catalogue.
+    close_call(wave)
     open_from_dashboard(staff_page)
     click_and_wait(staff_page, link(staff_page, "Annonce des résultats de la vague"))
     field(staff_page, "confirm").check()

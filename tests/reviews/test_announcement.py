@@ -325,7 +325,10 @@ def test_applicant_reads_decision_motivation_conditions_and_chosen_comments(
 
     html = _html(client.get(reverse("applications:detail", args=[strong.pk])))
 
-    assert "Labellisée — Label Euralens (Catégorie 1)" in html
+    # The decision comes first: the state's badge, then the award (issue 11, defect 14).
+    strong.refresh_from_db()
+    assert "Labellisée" in html
+    assert strong.award and strong.get_award_display() in html
     assert LABEL_MOTIVATION in html
     assert LABEL_CONDITIONS in html
     assert "Un projet exemplaire à diffuser." in html  # the comment the jury chose
