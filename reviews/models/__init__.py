@@ -6,9 +6,11 @@ from reviews.models.committees import Committee, ReviewerProfile
 from reviews.models.criteria import Criterion, CriterionGroup
 from reviews.models.jury import JuryDecision, JurySession, Recusal
 from reviews.models.reviews import Review, Score
+from reviews.models.sessions import Attendance, SessionItem, SessionVote
 
 __all__ = [
     "Assignment",
+    "Attendance",
     "Committee",
     "Criterion",
     "CriterionGroup",
@@ -18,4 +20,6 @@ __all__ = [
     "Review",
     "ReviewerProfile",
     "Score",
+    "SessionItem",
+    "SessionVote",
 ]

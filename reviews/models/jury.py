@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from reviews.enums import LABELLING_OUTCOMES, JuryOutcome
+from reviews.models.sessions import SessionState
 
 
 class JuryDecisionQuerySet(models.QuerySet):
@@ -38,6 +39,12 @@ class JuryDecision(models.Model):
         max_length=5000,
         blank=True,
         help_text=_("Facultatif : « sous réserve de … », communiqué au porteur lors de l'annonce."),
+    )
+    atouts = models.TextField(
+        _("atouts"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Les forces que le jury reconnaît au projet ; publiées avec le label."),
     )
     # Reviews whose comment for the applicant (`shared_comment`, never the private one nor
     # the reviewer's name) the jury chose to pass on.
@@ -99,6 +106,48 @@ class JurySession(models.Model):
         blank=True,
         help_text=_("Reprises au procès-verbal ; jamais montrées aux porteurs de projet."),
     )
+    # The live sitting (issue 16). A session recorded after the fact convenes nobody.
+    members_convened = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("membres convoqués"),
+        blank=True,
+        related_name="+",
+    )
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum"),
+        null=True,
+        blank=True,
+        help_text=_("Présents requis pour voter ; la moitié des convoqués par défaut."),
+    )
+    president = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("président"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Sa voix départage une égalité."),
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("animateur de la séance"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    current_item = models.ForeignKey(
+        "reviews.SessionItem",
+        verbose_name=_("point en cours"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("état"), max_length=10, choices=SessionState.choices, default=SessionState.OPEN
+    )
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -112,6 +161,18 @@ class JurySession(models.Model):
             "date": self.held_on.strftime("%d/%m/%Y"),
             "place": self.place,
         }
+
+    @property
+    def quorum_required(self):
+        """Members present needed for a vote: the quorum set, else half the convened (rounded
+        up, at least one)."""
+        if self.quorum:
+            return self.quorum
+        return max(1, (self.members_convened.count() + 1) // 2)
+
+    @property
+    def is_open(self):
+        return self.state == SessionState.OPEN
 
 
 class Recusal(models.Model):
