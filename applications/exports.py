@@ -26,6 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from applications.rules import STAFF_VISIBLE, is_filed_state
 from label.enums import Agglomeration, Epci, HolderType
 from label.spreadsheets import spreadsheet_safe
 
@@ -137,15 +138,20 @@ register_export_column(
 
 def _prepare(applications, columns):
     if isinstance(applications, QuerySet):
+        # Whatever query the caller built, a draft never leaves in an export (it is its
+        # author's until filed).
+        applications = applications.filter(STAFF_VISIBLE)
         for column in columns:
             applications = column.prepare(applications)
     return applications
 
 
 def export_rows(applications, columns):
-    """The header and one row of raw values per application."""
+    """The header and one row of raw values per filed application (drafts are left out)."""
     yield [str(column.label) for column in columns]
     for application in _prepare(applications, columns):
+        if not is_filed_state(getattr(application, "state", None)):
+            continue
         yield [column.value_getter(application) for column in columns]
 
 

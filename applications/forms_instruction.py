@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.conditions import eligibility_checklist_items
 from applications.enums import ApplicationState, ProjectStage
 from applications.exports import EXPORT_FORMATS, export_columns
+from applications.rules import is_filed_state
 from applications.selectors import STAFF_SORTS
 from label.enums import Agglomeration, HolderType, Theme
 from label.models import Commune
@@ -47,7 +48,10 @@ class StaffApplicationFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = ALL + list(ApplicationState.choices)
+        # Drafts are not listed to staff (applications.rules): no filter offers them.
+        self.fields["state"].choices = ALL + [
+            (value, label) for value, label in ApplicationState.choices if is_filed_state(value)
+        ]
         self.fields["agglomeration"].choices = ALL + list(Agglomeration.choices)
         self.fields["theme"].choices = [("", _("Toutes"))] + list(Theme.choices)
         self.fields["holder_type"].choices = ALL + list(HolderType.choices)

@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch
 
 from applications.enums import ApplicationState, Transition
 from applications.models import Application, ApplicationEvent, Attachment, Message, StaffNote
+from applications.rules import STAFF_VISIBLE
 from label.enums import Agglomeration
 from label.models import Commune
 from label.text import search_normalise
@@ -119,10 +120,11 @@ def application_list_for_staff(wave, filters=None):
     commune (a Commune or its pk), theme (a Theme code), holder_type, stage, q (words that
     must all appear, accents and case ignored, in the reference, title or holder) and sort
     (a key of STAFF_SORTS, "-" first for descending). The communes come in one extra
-    query, so the cost of a page does not grow with the number of applications.
+    query, so the cost of a page does not grow with the number of applications. Drafts are
+    never listed: they belong to their author until filed (applications.rules.STAFF_VISIBLE).
     """
     filters = filters or {}
-    applications = Application.objects.filter(wave=wave).prefetch_related(
+    applications = Application.objects.filter(STAFF_VISIBLE, wave=wave).prefetch_related(
         Prefetch("communes", queryset=Commune.objects.order_by("name"))
     )
     if filters.get("state"):
@@ -173,9 +175,13 @@ def application_state_counts(wave):
 
 
 def application_get_for_staff(pk):
-    """One application with everything the staff page shows at once, or None."""
+    """One filed application with everything the staff page shows at once, or None.
+
+    A draft is None, as a missing file: staff do not even learn that its number exists.
+    """
     return (
-        Application.objects.select_related("wave", "owner", "carried_over_to", "carried_over_from")
+        Application.objects.filter(STAFF_VISIBLE)
+        .select_related("wave", "owner", "carried_over_to", "carried_over_from")
         .prefetch_related(
             Prefetch("communes", queryset=Commune.objects.order_by("name")),
             "financing_lines",

@@ -38,6 +38,7 @@ from applications.forms_instruction import (
     StaffMessageForm,
     StaffNoteForm,
 )
+from applications.rules import is_filed_state
 from applications.selectors import STAFF_SORTS
 from label.models import Wave
 
@@ -106,7 +107,10 @@ class InstructionHomeView(InstructionAccessMixin, TemplateView):
         context.update(
             page=page,
             counts=counts,
-            total=sum(count for _state, count in counts),
+            # Drafts are counted apart (for the reminders) and never linked: staff do not read them.
+            filed_counts=[(state, count) for state, count in counts if is_filed_state(state)],
+            drafts=dict(counts).get(ApplicationState.DRAFT, 0),
+            total=sum(count for state, count in counts if is_filed_state(state)),
             is_filtered=any(name in filters for name in (*form.FILTER_NAMES, "q")),
             sort_links=_sort_links(sort),
             export_form=ExportForm(),
