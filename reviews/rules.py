@@ -242,3 +242,20 @@ rules.add_perm("reviews.record_jury_session", may_record_decisions_of_wave)
 # of the wave's phase); without a wave, the check is only about the actor (the page's access).
 rules.add_perm("reviews.announce_results", is_instruction & has_call_closed)
 rules.add_perm("reviews.revoke_label", is_instruction & is_labelled)
+
+
+# --- The jury in session (issue 16) ------------------------------------------------------------
+
+
+@rules.predicate
+def is_convened(user, session):
+    """Was the user convened to this sitting of the jury?"""
+    if session is None or not user.is_authenticated:
+        return False
+    return session.members_convened.filter(pk=user.pk).exists()
+
+
+# Staff lead a sitting (open it, check members in, move from file to file, open and close the
+# votes); the members convened follow it on their own screen and check themselves in.
+rules.add_perm("reviews.lead_jury_session", is_instruction)
+rules.add_perm("reviews.follow_jury_session", is_instruction | (is_jury_member & is_convened))

@@ -32,6 +32,13 @@ def _require_text(value, message, *, max_length=MOTIVATION_MAX_LENGTH):
     return value
 
 
+def _limit(value, *, max_length=MOTIVATION_MAX_LENGTH):
+    value = (value or "").strip()
+    if len(value) > max_length:
+        raise ValidationError(_("Le texte dépasse %(max)d caractères.") % {"max": max_length})
+    return value
+
+
 # --- Hand-over to the jury -------------------------------------------------------------------
 
 
@@ -58,7 +65,9 @@ def send_to_jury(*, application, by, waive_missing=False, note=""):
 
 
 @transaction.atomic
-def jury_decision_record(*, application, by, outcome, motivation, conditions="", shared_reviews=()):
+def jury_decision_record(
+    *, application, by, outcome, motivation, conditions="", shared_reviews=(), atouts=None
+):
     """Record (or change) the jury's decision on a file in deliberation; it stays pending.
 
     `shared_reviews` are the reviews whose comment for the applicant the jury passes on: only
@@ -106,6 +115,9 @@ def jury_decision_record(*, application, by, outcome, motivation, conditions="",
     decision.outcome = outcome
     decision.motivation = motivation
     decision.conditions = conditions
+    if atouts is not None:
+        # None keeps what a session wrote when the decision is edited on the file's page.
+        decision.atouts = _limit(atouts)
     decision.recorded_by = by
     decision.recorded_at = timezone.now()
     decision.save()
