@@ -1,9 +1,12 @@
 """The mails of workflow events, written into the outbox (sent on commit)."""
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import Transition
+from label.enums import Role
 from label.services import outbox_enqueue
 
 # For each event mailed to the applicant: the subject and the opening paragraph.
@@ -76,8 +79,18 @@ APPLICANT_MAILS = {
 }
 
 
+def _reply_deadline(application, transition):
+    """The date by which the applicant is asked to complete the file, for its mail, or ""."""
+    if transition != Transition.REQUEST_CHANGES or not application.changes_deadline:
+        return ""
+    return formats.date_format(application.changes_deadline, "j F Y")
+
+
 def notify_applicant(*, application, transition, message=""):
-    """Queue the mail of a workflow event to the owner of the application, if it has one."""
+    """Queue the mail of a workflow event to the owner of the application, if it has one.
+
+    A request for completion carries its reply deadline, when staff gave one.
+    """
     if transition not in APPLICANT_MAILS:
         return None
     subject, opening = APPLICANT_MAILS[transition]
@@ -94,7 +107,51 @@ def notify_applicant(*, application, transition, message=""):
             "subject": subject % values,
             "opening": opening % values,
             "message": message,
+            "deadline": _reply_deadline(application, transition),
             "path": reverse("applications:detail", kwargs={"pk": application.pk}),
         },
         recipient=application.owner,
     )
+
+
+def instruction_team():
+    """The active accounts of the instruction team, who are told of what awaits them."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.INSTRUCTION)
+        .distinct()
+        .order_by("email")
+    )
+
+
+def notify_staff_refiled(*, application, reply=""):
+    """Queue to each member of the instruction team the mail of a file filed again.
+
+    The applicant's mail says « l'équipe d'instruction en est informée »: this is that news,
+    with the applicant's reply and a link to the staff page of the file. Returns the mails.
+    """
+    values = {
+        "reference": application.reference or "",
+        "title": application.title,
+        "wave": str(application.wave),
+    }
+    path = reverse("applications:instruction_detail", kwargs={"pk": application.pk})
+    return [
+        outbox_enqueue(
+            to=member.email,
+            template="staff_refiled",
+            context={
+                "user": member,
+                "subject": _("Dossier %(reference)s complété et déposé à nouveau") % values,
+                "opening": _(
+                    "Le porteur du dossier « %(title)s » (%(reference)s, %(wave)s) l'a complété "
+                    "et déposé à nouveau. Il attend votre examen."
+                )
+                % values,
+                "reply": reply,
+                "path": path,
+            },
+            recipient=member,
+        )
+        for member in instruction_team()
+    ]

@@ -15,7 +15,7 @@ from django_fsm import TransitionNotAllowed
 
 from applications.enums import ANNOUNCED_STATES, ApplicationState, Transition
 from applications.models import Application, ApplicationEvent
-from applications.notifications import notify_applicant
+from applications.notifications import notify_applicant, notify_staff_refiled
 from label.enums import Award
 from label.models import Wave
 
@@ -175,16 +175,20 @@ def application_resubmit(*, application, by, reply=""):
     """File the completed dossier again: changes_requested → submitted (even after closing).
 
     Effects: lock; check the owner; guard (dossier complete); save; history row with the
-    applicant's reply; confirmation mail (outbox).
+    applicant's reply; confirmation mail (outbox); a mail to each member of the instruction
+    team (outbox), as the applicant is told they are informed.
     """
-    return _move(
+    reply = (reply or "").strip()
+    locked = _move(
         application=application,
         by=by,
         permission="applications.resubmit_application",
         transition=Transition.RESUBMIT,
         fields=["last_submitted_at", "changes_deadline"],
-        message=(reply or "").strip(),
+        message=reply,
     )
+    notify_staff_refiled(application=locked, reply=reply)
+    return locked
 
 
 @transaction.atomic
