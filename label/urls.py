@@ -1,6 +1,6 @@
 from django.urls import path
 
-from label.views import health, pages
+from label.views import health, language, pages
 from label.views.waves import WaveCreateView, WaveListView, WaveUpdateView
 
 app_name = "label"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("accessibilite/", pages.AccessibilityView.as_view(), name="accessibility"),
     path("mentions-legales/", pages.LegalNoticeView.as_view(), name="legal_notice"),
     path("sante/", health.health, name="health"),
+    path("langue/<str:code>/", language.language_choose, name="language"),
     # The waves, for the instruction team
     path("instruction/vagues/", WaveListView.as_view(), name="wave_list"),
     path("instruction/vagues/nouvelle/", WaveCreateView.as_view(), name="wave_create"),

@@ -1,11 +1,17 @@
 """Public pages of the catalogue of labelled projects: list, project page, statistics."""
 
+import hashlib
 import json
+from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -13,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from catalogue.models import IMAGE_VARIANT_CARD, IMAGE_VARIANT_LARGE
+from catalogue.models import IMAGE_VARIANT_CARD, IMAGE_VARIANT_LARGE, catalogue_version
 from catalogue.selectors import (
     CATALOGUE_DEFAULT_SORT,
     CatalogueFilters,
@@ -24,6 +30,7 @@ from catalogue.selectors import (
     catalogue_filter_options,
     catalogue_filters_parse,
     catalogue_stats,
+    entries_with_editions,
 )
 from label.enums import Agglomeration, Award, Theme
 
@@ -41,6 +48,84 @@ CHART_LABEL_WIDTH = 300
 CHART_BAR_AREA = 360
 CHART_ROW_HEIGHT = 32
 CHART_BAR_HEIGHT = 20
+# How long a browser or a reverse proxy may keep a public page. The server's own copy is
+# dropped at once when the catalogue changes (its key carries the catalogue's version); a
+# proxy cannot be told, so its copy is kept short.
+PUBLIC_PAGE_MAX_AGE = 300
+# The server's copy lives until the catalogue changes; this bounds keys nobody asks for again.
+PUBLIC_PAGE_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _visitor_is_anonymous_and_stateless(request):
+    """Does the request carry no session and no pending messages? Then the visitor is
+    anonymous and the page is the same for every such visitor in the same language.
+
+    Only the cookies are read: opening the session to ask would mark the response as
+    depending on it (Vary: Cookie).
+    """
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
+    )
+
+
+def _page_cache_key(request):
+    """Key of a public page: catalogue version, language, host, path and query string."""
+    address = f"{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+    return f"catalogue:page:{catalogue_version()}:{translation.get_language()}:{digest}"
+
+
+def public_page(view):
+    """Serve anonymous visitors the page from the cache, and let proxies keep it too.
+
+    For a visitor without session or message cookie the rendered page is kept under a key
+    of the catalogue's version, the language, the host and the full path, so any change to
+    the catalogue serves a fresh page, and a hit reads no database row. The answer carries
+    an ETag (304 on If-None-Match), `Cache-Control: public` and neither a CSRF cookie nor
+    `Vary: Cookie`. A page whose rendering asked for a CSRF token (a POST form) or did not
+    answer 200 is neither kept nor made public; signed-in visitors get the page as before.
+    A reverse proxy must bypass its cache when a session cookie is present and key it on the
+    language cookie (see the README).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        # Asking for the user also settles it now, before the session is declared unread
+        # below: the audit middleware asks again after the view, even on a 304.
+        if not _visitor_is_anonymous_and_stateless(request) or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = _page_cache_key(request)
+        kept = cache.get(key)
+        if kept is None:
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code != 200
+                or response.streaming
+                or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                or response.cookies
+            ):
+                return response
+            content = response.content
+            etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+            kept = (content, response["Content-Type"], etag)
+            cache.set(key, kept, PUBLIC_PAGE_CACHE_SECONDS)
+        content, content_type, etag = kept
+        response = get_conditional_response(request, etag=etag) or HttpResponse(
+            content, content_type=content_type
+        )
+        response["ETag"] = etag
+        patch_cache_control(response, public=True, max_age=PUBLIC_PAGE_MAX_AGE)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key is None and not session.modified:
+            # The account middlewares looked into the (empty) session of every request; the
+            # page does not depend on it, so the session middleware must not add Vary: Cookie.
+            session.accessed = False
+        return response
+
+    return wrapper
 
 
 def filters_query(filters, **overrides):
@@ -80,13 +165,18 @@ def _page_links(page, filters):
 def _active_filters(filters, options):
     """The filters in force, each with a link that removes it."""
     communes = dict(options["communes"])
+    editions = options.get("editions", {})
     labels = {
         "q": lambda value: _("recherche « %s »") % value,
         "theme": lambda value: Theme(value).label,
         "agglomeration": lambda value: Agglomeration(value).label,
         "commune": lambda value: communes.get(value, value),
         "year": lambda value: _("année %s") % value,
-        "wave": lambda value: _("vague %s") % value,
+        "wave": lambda value: (
+            _("vague %(number)s — %(edition)s") % {"number": value, "edition": editions[value]}
+            if value in editions
+            else _("vague %s") % value
+        ),
         "award": lambda value: Award(value).label,
     }
     active = []
@@ -117,7 +207,7 @@ def _filter_options(options, filters):
         "agglomeration": select_options(options["agglomerations"], filters.agglomeration),
         "commune": select_options(options["communes"], filters.commune),
         "year": select_options(((year, year) for year in options["years"]), filters.year),
-        "wave": select_options(((wave, wave) for wave in options["waves"]), filters.wave),
+        "wave": select_options(options["wave_choices"], filters.wave),
         "award": select_options(options["awards"], filters.award),
         "sort": select_options(SORT_CHOICES, filters.sort),
     }
@@ -136,6 +226,7 @@ class CountedPaginator(Paginator):
 
 
 @require_safe
+@public_page
 def catalogue_list(request):
     """The catalogue: cards, filters, search, sorting and pages, all in the query string.
 
@@ -149,13 +240,14 @@ def catalogue_list(request):
         entries, CATALOGUE_PAGE_SIZE, count=catalogue_entry_count(filters, entries)
     )
     page = paginator.get_page(request.GET.get("page"))
+    entries = entries_with_editions(list(page.object_list), options["editions"])
     context = {
         "filters": filters,
         "options": options,
         "select_options": _filter_options(options, filters),
         "sort_choices": SORT_CHOICES,
         "page_obj": page,
-        "entries": list(page.object_list),
+        "entries": entries,
         "page_links": _page_links(page, filters),
         "previous_url": (
             "?" + filters_query(filters, page=page.previous_page_number())
@@ -202,14 +294,17 @@ def _json_ld(request, entry):
 
 
 @require_safe
+@public_page
 def catalogue_detail(request, slug):
     """The page of one labelled project, with its related projects and JSON-LD data."""
     entry = catalogue_entry_get_public(slug)
     if entry is None:
         raise Http404
+    related = catalogue_entry_list_related(entry)
+    entries_with_editions([entry, *related])
     context = {
         "entry": entry,
-        "related": catalogue_entry_list_related(entry),
+        "related": related,
         "json_ld": json_ld_script(_json_ld(request, entry)),
         "list_filters": CatalogueFilters(),
     }
@@ -268,6 +363,7 @@ def bar_chart(rows, *, title):
 
 
 @require_safe
+@public_page
 def catalogue_stats_page(request):
     """Charts of the labelled projects per year, theme and agglomeration, with tables."""
     stats = catalogue_stats()
