@@ -14,7 +14,7 @@ from catalogue.models import (
     catalogue_version,
 )
 from label.enums import Agglomeration, Award, Theme
-from label.models import Commune
+from label.models import Commune, Wave
 from label.text import french_sort_key, search_normalise
 
 # Each sort matches an index of CatalogueEntry. Entries of unknown year (the oldest ones of
@@ -143,7 +143,7 @@ def catalogue_entry_list(filters=None):
             Exists(CatalogueEntryTheme.objects.filter(entry=OuterRef("pk"), theme=filters.theme))
         )
     if filters.agglomeration:
-        entries = entries.filter(agglomeration=filters.agglomeration)
+        entries = entries.filter(catalogue_in_agglomeration(filters.agglomeration))
     if filters.commune:
         entries = entries.filter(
             Exists(
@@ -161,6 +161,36 @@ def catalogue_entry_list(filters=None):
     entries = entries.order_by(
         *CATALOGUE_SORTS.get(filters.sort, CATALOGUE_SORTS[CATALOGUE_DEFAULT_SORT])
     )
+    return entries
+
+
+def catalogue_in_agglomeration(code):
+    """A condition: the entry stands in this agglomeration, or has a commune there.
+
+    A project spread over several agglomerations (the Parc des Berges de la Souchez, filed
+    under the whole Pôle) appears under each agglomeration of its communes.
+    """
+    through = CatalogueEntry.communes.through
+    return Q(agglomeration=code) | Exists(
+        through.objects.filter(catalogueentry_id=OuterRef("pk"), commune__epci=code)
+    )
+
+
+def catalogue_wave_editions(numbers=None):
+    """{wave number: edition name} of the waves run on the portal (the older ones have no
+    Wave row, and no edition name is made up for them)."""
+    waves = Wave.objects.all()
+    if numbers is not None:
+        waves = waves.filter(number__in=[number for number in numbers if number])
+    return {wave.number: str(wave.edition) for wave in waves.only("number", "year", "edition_name")}
+
+
+def entries_with_editions(entries, editions=None):
+    """The entries, each given ``edition``: its wave's edition name, or "" (older waves)."""
+    if editions is None:
+        editions = catalogue_wave_editions({entry.wave_number for entry in entries})
+    for entry in entries:
+        entry.edition = editions.get(entry.wave_number, "")
     return entries
 
 
@@ -263,8 +293,15 @@ def catalogue_filter_options():
             "waves": sorted({wave for _year, wave in pairs if wave}, reverse=True),
         }
         cache.set(key, cached, CATALOGUE_OPTIONS_CACHE_SECONDS)
-    # The vocabularies are not cached: their labels are translated at each request.
+    # The vocabularies are not cached: their labels are translated at each request. Nor are
+    # the editions' names, which staff change on the wave without touching the catalogue.
+    editions = catalogue_wave_editions(cached["waves"])
     return {
+        "wave_choices": [
+            (wave, f"{wave} — {editions[wave]}" if wave in editions else str(wave))
+            for wave in cached["waves"]
+        ],
+        "editions": editions,
         "themes": Theme.choices,
         "agglomerations": Agglomeration.choices,
         "awards": Award.choices,
@@ -310,12 +347,11 @@ def catalogue_stats():
         .order_by()
         .values_list("theme", "count")
     )
-    by_agglomeration = dict(
-        public.values_list("agglomeration")
-        .annotate(count=Count("pk"))
-        .order_by()
-        .values_list("agglomeration", "count")
-    )
+    # An entry counts under every agglomeration it stands in (see catalogue_in_agglomeration).
+    by_agglomeration = {
+        area.value: public.filter(catalogue_in_agglomeration(area.value)).count()
+        for area in Agglomeration
+    }
     by_award = dict(
         public.values_list("award")
         .annotate(count=Count("pk"))

@@ -37,16 +37,16 @@ def test_project_list_pages_the_public_catalogue(client, history):
 
     page = get_json(client, "/api/projects", {"page_size": 5, "sort": "name"})
 
-    assert (page["count"], page["pages"], page["page"], page["page_size"]) == (16, 4, 1, 5)
+    assert (page["count"], page["pages"], page["page"], page["page_size"]) == (20, 4, 1, 5)
     assert [project["name"] for project in page["results"]][:2] == [
+        "Aménagements d'accès et de desserte du Louvre-Lens",
         "Chaîne des parcs",
-        "Cité Bruno",
     ]
     assert page["previous"] is None
     assert page["next"] == "http://testserver/api/projects?page_size=5&sort=name&page=2"
     assert tuple(page["results"][0]) == OPEN_DATA_COLUMNS
     last = get_json(client, "/api/projects", {"page_size": 5, "sort": "name", "page": 4})
-    assert len(last["results"]) == 1 and last["next"] is None
+    assert len(last["results"]) == 5 and last["next"] is None
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_project_list_pages_the_public_catalogue(client, history):
     [
         ({"theme": "habitat", "agglomeration": "CAHC"}, {"cite-bruno"}),
         ({"commune": "62119"}, {"tiers-lieu-le-passage-a-niveaux"}),
-        ({"q": "BETHUNE"}, {"tiers-lieu-le-passage-a-niveaux"}),
+        ({"q": "BETHUNE"}, {"tiers-lieu-le-passage-a-niveaux", "cite-des-electriciens"}),
         ({"q": "forêt"}, {"foret-urbaine-de-lens"}),
         ({"award": "espoirs"}, {"pole-territorial-de-cooperation-economique-henin-carvin"}),
         ({"year": 2022, "theme": "energie"}, {"mine-de-soleil"}),
@@ -108,7 +108,7 @@ def test_empty_filters_of_the_page_form_are_accepted_and_documented(client, hist
     page = get_json(client, "/api/projects", {"theme": "", "wave": "", "sort": "", "page": ""})
     schema = get_json(client, "/api/openapi.json")
 
-    assert page["count"] == 16
+    assert page["count"] == 20
     wave = next(
         parameter
         for parameter in schema["paths"]["/api/projects"]["get"]["parameters"]
@@ -152,7 +152,8 @@ def test_communes_list_the_territory_with_project_counts(client, history):
     assert len(communes) == 150
     by_code = {commune["insee_code"]: commune for commune in communes}
     assert by_code["62498"]["name"] == "Lens" and by_code["62498"]["agglomeration"] == "CALL"
-    assert by_code["62498"]["projects"] == 2  # Forêt urbaine, Louvre Lens Vallée
+    # Forêt urbaine, Louvre Lens Vallée, the accesses to the Louvre-Lens
+    assert by_code["62498"]["projects"] == 3
     assert by_code["62001"]["projects"] == 0
 
 
@@ -160,7 +161,7 @@ def test_themes_list_the_controlled_vocabulary_with_counts(client, history):
     themes = get_json(client, "/api/themes")
 
     assert [theme["code"] for theme in themes] == Theme.values
-    assert {theme["code"]: theme["projects"] for theme in themes}["nature"] == 3
+    assert {theme["code"]: theme["projects"] for theme in themes}["nature"] == 5
     assert themes[0]["label"] == "Aménagement et urbanisme"
 
 

@@ -49,8 +49,8 @@ def test_bundled_history_imports_every_project_with_communes_and_themes():
     report = catalogue_import(source=CATALOGUE_CSV)
 
     assert report.ok, report.errors
-    assert len(report.created) == 16
-    assert CatalogueEntry.objects.count() == 16
+    assert len(report.created) == 20
+    assert CatalogueEntry.objects.count() == 20
     passage = CatalogueEntry.objects.get(name="Tiers-lieu Le Passage à Niveaux")
     assert [commune.name for commune in passage.communes.all()] == ["Béthune"]
     assert [theme.value for theme in passage.themes] == ["culture", "inclusion", "education"]
@@ -74,7 +74,7 @@ def test_reimport_of_the_same_file_changes_nothing_and_duplicates_nothing():
     report = catalogue_import(source=CATALOGUE_CSV)
 
     assert report.ok
-    assert (len(report.created), len(report.updated), len(report.unchanged)) == (0, 0, 16)
+    assert (len(report.created), len(report.updated), len(report.unchanged)) == (0, 0, 20)
     assert {entry.slug: entry.updated_at for entry in CatalogueEntry.objects.all()} == before
     assert CatalogueEntryTheme.objects.count() == themes_before
 
@@ -253,8 +253,8 @@ def test_command_imports_and_says_what_it_did(tmp_path):
 
     call_command("import_catalogue", str(CATALOGUE_CSV), stdout=out)
 
-    assert CatalogueEntry.objects.count() == 16
-    assert "16 projet(s) créé(s)" in out.getvalue()
+    assert CatalogueEntry.objects.count() == 20
+    assert "20 projet(s) créé(s)" in out.getvalue()
 
 
 def test_command_dry_run_writes_nothing(tmp_path):
@@ -283,7 +283,9 @@ def test_seed_demo_loads_the_bundled_history_once():
     call_command("seed_demo", "--force", stdout=StringIO())
     call_command("seed_demo", "--force", stdout=StringIO())
 
-    assert CatalogueEntry.objects.count() == 16
+    assert CatalogueEntry.objects.filter(source_application=None).count() == 20, list(
+        CatalogueEntry.objects.values_list("name", "source_application")
+    )
 
 
 # --- Admin upload -----------------------------------------------------------------------

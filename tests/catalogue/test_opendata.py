@@ -106,7 +106,7 @@ def test_bundled_history_round_trips_through_the_csv(client):
 
     rows = list(csv.DictReader(io.StringIO(client.get("/donnees/projets.csv").content.decode())))
 
-    assert len(rows) == 16
+    assert len(rows) == 20
     with open(CATALOGUE_CSV, encoding="utf-8") as handle:
         source = {row["name"]: row for row in csv.DictReader(handle)}
     for row in rows:

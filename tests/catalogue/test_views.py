@@ -71,8 +71,29 @@ def test_list_hides_unpublished_and_synthetic_entries(client):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("theme=nature", {"Forêt urbaine de Lens", "Parc des Îles", "Chaîne des parcs"}),
-        ("agglomeration=PMA", {"Chaîne des parcs", "Comité Grand Artois"}),
+        (
+            "theme=nature",
+            {
+                "Forêt urbaine de Lens",
+                "Parc des Îles",
+                "Chaîne des parcs",
+                "Parc des Berges de la Souchez",
+                "Aménagements d'accès et de desserte du Louvre-Lens",
+            },
+        ),
+        (
+            "agglomeration=PMA",
+            {"Chaîne des parcs", "Comité Grand Artois", "Parc des Berges de la Souchez"},
+        ),
+        # A project over several agglomerations appears under each one of its communes.
+        (
+            "agglomeration=CAHC&theme=nature",
+            {"Parc des Îles", "Parc des Berges de la Souchez"},
+        ),
+        (
+            "agglomeration=CALL&theme=loisirs",
+            {"Parc des Berges de la Souchez"},
+        ),
         ("commune=62274", {"Cité Bruno", "Euralogistic"}),
         ("year=2022", {"Forêt urbaine de Lens", "Mine de Soleil", "Cuisine centrale de Liévin"}),
         ("award=espoirs", {"Pôle Territorial de Coopération Économique Hénin-Carvin"}),
@@ -107,19 +128,27 @@ def test_list_ignores_unknown_filter_values(client, history, query):
 
     assert response.status_code == 200
     assert len(card_names(response)) == CATALOGUE_PAGE_SIZE
-    assert "16 projets" in response.content.decode()
+    assert "20 projets" in response.content.decode()
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("bethune", {"Tiers-lieu Le Passage à Niveaux"}),
-        ("BÉTHUNE", {"Tiers-lieu Le Passage à Niveaux"}),
+        # The Cité des Électriciens' holder is the agglomeration of Béthune-Bruay.
+        ("bethune", {"Tiers-lieu Le Passage à Niveaux", "Cité des Électriciens"}),
+        ("BÉTHUNE", {"Tiers-lieu Le Passage à Niveaux", "Cité des Électriciens"}),
         ("foret", {"Forêt urbaine de Lens"}),
         ("iles", {"Parc des Îles"}),
         ("henin carvin", {"Pôle Territorial de Coopération Économique Hénin-Carvin", PARC}),
         ("d'orient", {"Rénovation accompagnée de la Cité d'Orient"}),
-        ("loos-en-gohelle", {"Mine de Soleil"}),
+        (
+            "loos-en-gohelle",
+            {
+                "Mine de Soleil",
+                "Cluster Éco-construction et éco-matériaux de la Base 11/19",
+                "Aménagements d'accès et de desserte du Louvre-Lens",
+            },
+        ),
         ("zzz introuvable", set()),
     ],
 )
@@ -132,7 +161,7 @@ def test_search_ignores_case_and_accents(client, history, query, expected):
 def test_search_with_a_nul_character_still_searches(client, history):
     response = client.get(f"{LIST_URL}?q=bethune%00")
 
-    assert card_names(response) == ["Tiers-lieu Le Passage à Niveaux"]
+    assert card_names(response) == ["Tiers-lieu Le Passage à Niveaux", "Cité des Électriciens"]
 
 
 def test_search_with_no_result_says_so(client, history):
