@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reviews.assignment import views as assignment
+from reviews.jury import session_views as session
 from reviews.jury import views as jury
 from reviews.ranking import views as ranking
 from reviews.scoring import views as scoring
@@ -42,6 +43,33 @@ urlpatterns = [
         "jury/vagues/<int:wave_pk>/proces-verbal/",
         jury.JuryMinutesView.as_view(),
         name="jury_minutes",
+    ),
+    # The jury in session (issue 16)
+    path(
+        "jury/vagues/<int:wave_pk>/seances/ouvrir/",
+        session.SessionOpenView.as_view(),
+        name="jury_session_open",
+    ),
+    path("jury/seances/<int:pk>/", session.SessionLiveView.as_view(), name="jury_session_live"),
+    path(
+        "jury/seances/<int:pk>/ecran/",
+        session.SessionScreenView.as_view(),
+        name="jury_session_screen",
+    ),
+    path(
+        "jury/seances/<int:pk>/proces-verbal/",
+        session.SessionMinutesView.as_view(),
+        name="jury_session_minutes",
+    ),
+    path(
+        "jury/seances/<int:pk>/<slug:action>/",
+        session.SessionActionView.as_view(),
+        name="jury_session_action",
+    ),
+    path(
+        "jury/seances/<int:pk>/points/<int:item_pk>/<slug:action>/",
+        session.SessionActionView.as_view(),
+        name="jury_session_item_action",
     ),
     path("jury/dossiers/<int:pk>/", jury.JuryFileView.as_view(), name="jury_file"),
     path("jury/dossiers/<int:pk>/decision/", jury.JuryDecisionView.as_view(), name="jury_decision"),
