@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("catalogue.urls")),
     path("", include("privacy.urls")),
+    path("", include("followup.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("gestion/", admin.site.urls),
     path("api/", api.urls),

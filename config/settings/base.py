@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "certificates",
     "catalogue",
     "privacy",
+    "followup",
     "demo",
 ]
 

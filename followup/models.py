@@ -1,0 +1,181 @@
+"""The follow-up of a labelled project: its convention, its support requests and their thread."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from followup.enums import ConventionStatus, SupportKind, SupportRequestStatus
+
+DEFAULT_PREAMBLE = _(
+    "Le Pôle Métropolitain de l'Artois (PMA) a attribué le Label Euralens au projet décrit "
+    "ci-dessous. La présente convention d'accompagnement fixe les engagements réciproques du "
+    "porteur du projet et du PMA pendant la durée du label."
+)
+DEFAULT_HOLDER_COMMITMENTS = _(
+    "Mener le projet conformément au dossier présenté au jury.\n"
+    "Utiliser le logo du label dans le respect de ses règles d'usage.\n"
+    "Remettre chaque année un rapport d'avancement avec les indicateurs choisis.\n"
+    "Informer le PMA de toute évolution importante du projet."
+)
+DEFAULT_PMA_COMMITMENTS = _(
+    "Faire connaître le projet dans ses canaux de communication et le catalogue du label.\n"
+    "Mettre le porteur en relation avec les autres projets labellisés et ses partenaires.\n"
+    "Apporter l'accompagnement choisi ci-dessous, selon ses moyens.\n"
+    "Répondre aux demandes du porteur dans un délai raisonnable."
+)
+DEFAULT_REVOCATION_CLAUSE = _(
+    "Article 5 — Retrait du label. En cas de manquement grave ou répété du porteur à ses "
+    "engagements, le PMA peut, après l'avoir invité à présenter ses observations, retirer le "
+    "label par une décision motivée. Le projet quitte alors le catalogue public."
+)
+
+
+def convention_upload_to(instance, filename):
+    """A random name in private storage: the accepted PDF is served only through a view."""
+    return f"private/conventions/{secrets.token_hex(16)}.pdf"
+
+
+class ConventionModel(models.Model):
+    """The model text of the conventions of one wave, edited by the instruction team."""
+
+    wave = models.OneToOneField(
+        "label.Wave", on_delete=models.CASCADE, related_name="convention_model"
+    )
+    preamble = models.TextField(_("préambule"), default=DEFAULT_PREAMBLE)
+    holder_commitments = models.TextField(
+        _("engagements du porteur"),
+        default=DEFAULT_HOLDER_COMMITMENTS,
+        help_text=_("Un engagement par ligne."),
+    )
+    pma_commitments = models.TextField(
+        _("engagements du PMA"),
+        default=DEFAULT_PMA_COMMITMENTS,
+        help_text=_("Un engagement par ligne."),
+    )
+    revocation_clause = models.TextField(
+        _("clause de retrait du label"), default=DEFAULT_REVOCATION_CLAUSE
+    )
+    duration_years = models.PositiveSmallIntegerField(_("durée (années)"), default=3)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("modèle de convention")
+        verbose_name_plural = _("modèles de convention")
+
+    def __str__(self):
+        return str(self.wave)
+
+
+class Convention(models.Model):
+    """The convention d'accompagnement of one labelled application, accepted then countersigned.
+
+    Once accepted, the PDF the holder accepted is frozen in private storage with its SHA-256;
+    a later edit of the wave's model text never changes it.
+    """
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, related_name="convention"
+    )
+    status = models.CharField(
+        _("état"), max_length=20, choices=ConventionStatus.choices, default=ConventionStatus.PENDING
+    )
+    support = models.JSONField(
+        _("accompagnement choisi"),
+        default=list,
+        blank=True,
+        help_text=_("Codes de SupportKind."),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_name = models.CharField(_("nom du signataire"), max_length=150, blank=True)
+    accepted_capacity = models.CharField(_("qualité du signataire"), max_length=150, blank=True)
+    accepted_ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    pdf = models.FileField(
+        _("convention acceptée (PDF)"), upload_to=convention_upload_to, blank=True, max_length=200
+    )
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    countersigned_at = models.DateTimeField(_("contresignée le"), null=True, blank=True)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("convention d'accompagnement")
+        verbose_name_plural = _("conventions d'accompagnement")
+
+    def __str__(self):
+        return str(self.application)
+
+    @property
+    def is_accepted(self):
+        return self.accepted_at is not None
+
+    def support_labels(self):
+        """The labels of the support chosen, in the order of SupportKind."""
+        chosen = set(self.support or [])
+        return [label for code, label in SupportKind.choices if code in chosen]
+
+
+class SupportRequest(models.Model):
+    """A request for the support the label gives, followed by a staff owner."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="support_requests"
+    )
+    kind = models.CharField(_("type d'accompagnement"), max_length=20, choices=SupportKind.choices)
+    subject = models.CharField(_("objet"), max_length=200)
+    status = models.CharField(
+        _("état"),
+        max_length=20,
+        choices=SupportRequestStatus.choices,
+        default=SupportRequestStatus.OPEN,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followup_requests_owned",
+        verbose_name=_("chargé·e de suivi"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("demande d'accompagnement")
+        verbose_name_plural = _("demandes d'accompagnement")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.subject
+
+
+class SupportMessage(models.Model):
+    """One message in the thread of a support request."""
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_staff = models.BooleanField(_("envoyé par l'équipe du PMA"), default=False)
+    body = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:60]

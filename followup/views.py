@@ -1,0 +1,291 @@
+"""Pages of the follow-up: the holder's in /mon-espace/suivi/, the team's in /instruction/suivi/."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+from rules.contrib.views import PermissionRequiredMixin
+
+from followup import selectors, services
+from followup.enums import ConventionStatus
+from followup.forms import (
+    ConventionAcceptForm,
+    ConventionModelForm,
+    SupportChoiceForm,
+    SupportMessageForm,
+    SupportRequestForm,
+    SupportRequestUpdateForm,
+)
+from followup.models import SupportRequest
+from label.models import Wave
+
+
+class FollowedApplicationMixin(PermissionRequiredMixin):
+    """Pages about one followed application; who may not see it gets a 404, learning nothing."""
+
+    permission_required = "label.access_applicant_area"
+    object_permission = "followup.view_followup"
+
+    def get_application(self):
+        if not hasattr(self, "_application"):
+            application = selectors.followup_application_get(self.kwargs["pk"])
+            if application is None or not self.request.user.has_perm(
+                self.object_permission, application
+            ):
+                raise Http404
+            self._application = application
+        return self._application
+
+
+class HolderPageMixin(FollowedApplicationMixin):
+    """Renders the holder's follow-up page, with any bound form kept for its errors."""
+
+    def render_holder_page(self, status=200, **forms):
+        application = self.get_application()
+        convention = services.convention_get_or_create(application)
+        may_act = self.request.user.has_perm("followup.act_as_holder", application)
+        context = {
+            "application": application,
+            "convention": convention,
+            "may_act": may_act,
+            "support_requests": selectors.support_request_list_for_application(application),
+            "support_form": forms.get("support_form")
+            or SupportChoiceForm(initial={"support": convention.support}),
+            "accept_form": forms.get("accept_form")
+            or ConventionAcceptForm(initial={"name": self.request.user.full_name}),
+            "request_form": forms.get("request_form") or SupportRequestForm(),
+            "message_form": SupportMessageForm(),
+            "bound_message": forms.get("bound_message"),
+        }
+        view = TemplateView(request=self.request, template_name="followup/holder_followup.html")
+        return view.render_to_response(context, status=status)
+
+    def check_holder(self):
+        if not self.request.user.has_perm("followup.act_as_holder", self.get_application()):
+            raise PermissionDenied
+
+
+class HolderFollowupView(HolderPageMixin, View):
+    """The holder's follow-up of a labelled project: convention, support requests."""
+
+    def get(self, request, pk):
+        return self.render_holder_page()
+
+
+class ConventionPdfView(FollowedApplicationMixin, View):
+    """The convention as a PDF: the frozen one once accepted, else the text as it reads now."""
+
+    def get(self, request, pk):
+        application = self.get_application()
+        convention = services.convention_get_or_create(application)
+        pdf = services.convention_render_pdf(convention)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        reference = application.reference or application.pk
+        response["Content-Disposition"] = f'inline; filename="convention-{reference}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class SupportChoiceView(HolderPageMixin, View):
+    """The holder chooses the support written in the convention, before accepting it."""
+
+    def post(self, request, pk):
+        self.check_holder()
+        form = SupportChoiceForm(request.POST)
+        if not form.is_valid():
+            return self.render_holder_page(status=400, support_form=form)
+        convention = services.convention_get_or_create(self.get_application())
+        try:
+            services.convention_choose_support(
+                convention=convention, support=form.cleaned_data["support"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_holder_page(status=400, support_form=form)
+        messages.success(request, _("L'accompagnement choisi est enregistré dans la convention."))
+        return redirect("followup:holder", pk=pk)
+
+
+class ConventionAcceptView(HolderPageMixin, View):
+    """The holder accepts the convention online."""
+
+    def post(self, request, pk):
+        self.check_holder()
+        form = ConventionAcceptForm(request.POST)
+        if not form.is_valid():
+            return self.render_holder_page(status=400, accept_form=form)
+        convention = services.convention_get_or_create(self.get_application())
+        try:
+            services.convention_accept(
+                convention=convention,
+                by=request.user,
+                name=form.cleaned_data["name"],
+                capacity=form.cleaned_data["capacity"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_holder_page(status=400, accept_form=form)
+        messages.success(
+            request,
+            _("Vous avez accepté la convention d'accompagnement. Le PMA va la contresigner."),
+        )
+        return redirect("followup:holder", pk=pk)
+
+
+class SupportRequestCreateView(HolderPageMixin, View):
+    """The holder asks for support."""
+
+    def post(self, request, pk):
+        self.check_holder()
+        form = SupportRequestForm(request.POST)
+        if not form.is_valid():
+            return self.render_holder_page(status=400, request_form=form)
+        services.support_request_create(
+            application=self.get_application(), by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Votre demande est envoyée à l'équipe du PMA."))
+        return redirect("followup:holder", pk=pk)
+
+
+class SupportMessageView(PermissionRequiredMixin, View):
+    """A message in a request's thread, from the holder or from staff."""
+
+    permission_required = "label.access_applicant_area"
+    staff = False
+
+    def post(self, request, pk):
+        support_request = get_object_or_404(
+            SupportRequest.objects.select_related("application"), pk=pk
+        )
+        application = support_request.application
+        permission = "followup.manage_followup" if self.staff else "followup.act_as_holder"
+        if not request.user.has_perm(permission, application):
+            raise Http404
+        form = SupportMessageForm(request.POST)
+        target = "followup:staff_detail" if self.staff else "followup:holder"
+        if form.is_valid():
+            services.support_message_add(
+                support_request=support_request, by=request.user, body=form.cleaned_data["body"]
+            )
+            messages.success(request, _("Votre message est envoyé."))
+        else:
+            messages.error(
+                request, _("Le message est vide ou trop long (5 000 caractères au plus).")
+            )
+        return redirect(target, pk=application.pk)
+
+
+# --- The instruction team -----------------------------------------------------------------------
+
+
+class StaffMixin(PermissionRequiredMixin):
+    permission_required = "followup.manage_followup"
+
+
+class StaffListView(StaffMixin, TemplateView):
+    """Every followed project, for the instruction team."""
+
+    template_name = "followup/staff_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            projects=list(selectors.followup_list_for_staff()),
+            waves=Wave.objects.order_by("-number"),
+            **kwargs,
+        )
+
+
+class StaffDetailView(StaffMixin, FollowedApplicationMixin, TemplateView):
+    """One followed project for staff: convention, countersignature, support requests."""
+
+    template_name = "followup/staff_detail.html"
+    permission_required = "followup.manage_followup"
+    object_permission = "followup.manage_followup"
+
+    def get_context_data(self, **kwargs):
+        application = self.get_application()
+        support_requests = selectors.support_request_list_for_application(application)
+        for support_request in support_requests:
+            support_request.update_form = SupportRequestUpdateForm(
+                initial={"status": support_request.status, "owner": support_request.owner_id},
+                prefix=f"r{support_request.pk}",
+            )
+        return super().get_context_data(
+            application=application,
+            convention=services.convention_get_or_create(application),
+            support_requests=support_requests,
+            message_form=SupportMessageForm(),
+            ConventionStatus=ConventionStatus,
+            **kwargs,
+        )
+
+
+class CountersignView(StaffMixin, FollowedApplicationMixin, View):
+    """Staff countersign the accepted convention."""
+
+    object_permission = "followup.manage_followup"
+
+    def post(self, request, pk):
+        convention = services.convention_get_or_create(self.get_application())
+        try:
+            services.convention_countersign(convention=convention, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("La convention est contresignée ; le porteur est prévenu."))
+        return redirect("followup:staff_detail", pk=pk)
+
+
+class SupportRequestUpdateView(StaffMixin, View):
+    """Staff set a request's status and owner."""
+
+    def post(self, request, pk):
+        support_request = get_object_or_404(SupportRequest, pk=pk)
+        form = SupportRequestUpdateForm(request.POST, prefix=f"r{support_request.pk}")
+        if form.is_valid():
+            services.support_request_update(
+                support_request=support_request,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                owner=form.cleaned_data["owner"],
+            )
+            messages.success(request, _("La demande est mise à jour."))
+        else:
+            messages.error(request, _("La demande n'a pas été modifiée : choix invalide."))
+        return redirect("followup:staff_detail", pk=support_request.application_id)
+
+
+class ConventionModelView(StaffMixin, TemplateView):
+    """Staff edit the model text of a wave's conventions."""
+
+    template_name = "followup/convention_model_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.wave = get_object_or_404(Wave, pk=kwargs["wave_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        model = services.convention_model_get(self.wave)
+        return super().get_context_data(
+            wave=self.wave, form=form or ConventionModelForm(instance=model), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        model = services.convention_model_get(self.wave)
+        form = ConventionModelForm(request.POST, instance=model)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        model = form.save(commit=False)
+        model.updated_by = request.user
+        model.save()
+        messages.success(
+            request,
+            _(
+                "Le modèle de convention est enregistré. "
+                "Les conventions déjà acceptées ne changent pas."
+            ),
+        )
+        return redirect("followup:convention_model", wave_pk=self.wave.pk)
