@@ -4,6 +4,10 @@ from django.dispatch import receiver
 
 from label.models import Wave
 from label.signals import wave_created
+
+# Imported with the receivers (ReviewsConfig.ready()) so that the reviews' lines of the staff
+# to-do are registered at start-up, like the export columns.
+from reviews import todo  # noqa: F401 -- registers on import
 from reviews.models import Criterion
 from reviews.models.criteria import default_grid_create
 

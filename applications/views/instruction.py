@@ -40,6 +40,7 @@ from applications.forms_instruction import (
 )
 from applications.rules import is_filed_state
 from applications.selectors import STAFF_SORTS
+from applications.todo import todo_for_wave
 from label.models import Wave
 
 PAGE_SIZE = 25
@@ -106,6 +107,7 @@ class InstructionHomeView(InstructionAccessMixin, TemplateView):
         sort = filters.get("sort", "reference")
         context.update(
             page=page,
+            todo=todo_for_wave(wave),
             counts=counts,
             # Drafts are counted apart (for the reminders) and never linked: staff do not read them.
             filed_counts=[(state, count) for state, count in counts if is_filed_state(state)],
