@@ -4,8 +4,13 @@ It reads a fixed number of queries whatever the number of applications, reviewer
 rows are fetched in bulk and put together in Python.
 """
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import get_language
 
 from applications.enums import ApplicationState
 from applications.models import Application
@@ -46,6 +51,50 @@ class Ranking:
 
 
 RANKING_SORTS = ("normalised", "mean")
+RANKING_VERSION_KEY = "reviews:ranking:version"
+# A kept ranking is dropped at once by a new version; this bounds keys nobody reads again.
+RANKING_CACHE_SECONDS = 24 * 60 * 60
+
+
+def ranking_touch():
+    """Mark every kept ranking as stale (a review, score, assignment or file changed).
+
+    Bumped now and again when the transaction commits: a page computed in between, from
+    the data before the commit, is kept under a version nobody asks for any more.
+    """
+
+    def bump():
+        cache.set(RANKING_VERSION_KEY, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump, robust=True)
+
+
+def ranking_version():
+    """The current version of the rankings, for cache keys (one cache read)."""
+    version = cache.get(RANKING_VERSION_KEY)
+    if version is None:
+        cache.add(RANKING_VERSION_KEY, time.time_ns(), None)
+        version = cache.get(RANKING_VERSION_KEY, 0)
+    return version
+
+
+def ranking_for_wave_kept(wave, *, sort="normalised"):
+    """The ranking of a wave, computed once per change of what it reads and then kept.
+
+    Keyed by the ranking version (bumped by any save or deletion of an application under
+    review, assignment, review, score, criterion or wave: reviews/ranking/receivers.py), the
+    wave, the sort and the language (the state labels are translated). A kept ranking costs
+    no query.
+    """
+    sort = sort if sort in RANKING_SORTS else "normalised"
+    wave_id = getattr(wave, "pk", wave)
+    key = f"reviews:ranking:{ranking_version()}:{wave_id}:{sort}:{get_language()}"
+    ranking = cache.get(key)
+    if ranking is None:
+        ranking = ranking_for_wave(wave_id, sort=sort)
+        cache.set(key, ranking, RANKING_CACHE_SECONDS)
+    return ranking
 
 
 def ranking_for_wave(wave, *, sort="normalised"):

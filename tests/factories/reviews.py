@@ -171,4 +171,7 @@ def build_reviewed_wave(wave, *, applications, reviews_per_application, reviewer
         for review in reviews
         for criterion in criteria
     )
+    from reviews.ranking.selectors import ranking_touch
+
+    ranking_touch()  # bulk_create sends no signal, which would say the reviews changed
     return files
