@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Login and logout reactions: session flags of the second factor, audit trail.
-        from accounts import signals  # noqa: F401 -- connects the receivers
+        from accounts import checks, signals  # noqa: F401 -- connects the receivers, checks

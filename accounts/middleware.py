@@ -129,7 +129,7 @@ class OTPMiddleware:
             return None
         if not otp.otp_required_for(request.user):
             return None
-        if otp.device_get_confirmed(request.user) is not None:
+        if otp.has_second_factor(request.user):
             # A device enrolled from another session: this one must pass it too.
             session[otp.SESSION_PENDING_KEY] = True
             return _redirect_with_next("accounts:otp_verify", request)

@@ -1,106 +1,88 @@
-"""Time-based one-time passwords (TOTP, RFC 6238) and recovery codes, with the standard library.
+"""The second factor, on django-otp: services used by the pages, the admin and the demo.
 
-No package is added for this: HOTP (RFC 4226) is an HMAC and a dynamic truncation, TOTP is
-HOTP of the current 30-second step. What authenticator applications expect, and what this
-module gives: SHA-1, 6 digits, 30-second steps, a base32 secret of 160 bits, the
-``otpauth://`` URI in a QR code. Codes of the previous and next step are accepted (clock
-drift of the phone), and a step once used is refused afterwards (replay protection): the
-device keeps the last step it accepted.
+The devices are django-otp devices (accounts/models.py): ``TOTPDevice`` for an authenticator
+application (secret encrypted at rest), ``RecoveryCodeDevice`` for the ten single-use recovery
+codes (stored hashed), and django-otp-webauthn's passkeys. django-otp does the arithmetic
+(``django_otp.oath``), the replay protection (``last_t``) and the throttling (a device waits
+1, 2, 4... seconds after each wrong code in a row).
 
-Recovery codes are 16 random base32 characters (80 bits), shown once as
-``ABCD-EFGH-IJKL-MNOP`` and stored as SHA-256 hashes; each works once.
+The session contract read by accounts/middleware.py and label/rules.py is this module's:
+``SESSION_VERIFIED_KEY`` once the second factor passed, ``SESSION_PENDING_KEY`` while a
+login awaits it. django-otp's own session key (``otp_device_id``) is written too, by
+``django_otp.login``, for the packages that read it.
 """
 
 import base64
-import hashlib
-import hmac
 import secrets
-import struct
-import time
 from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django_otp.oath import TOTP
 
-from accounts.models import OTPDevice, RecoveryCode
+from accounts.models import (
+    RecoveryCode,
+    RecoveryCodeDevice,
+    TOTPDevice,
+    normalise_code,
+    recovery_code_hash,
+)
 
-STEP_SECONDS = 30
 DIGITS = 6
-# Steps accepted around the current one: ±1 (a phone up to 30 seconds off).
-TOLERANCE_STEPS = 1
-SECRET_BYTES = 20
+STEP_SECONDS = 30
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_LENGTH = 16
 _BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+TOTP_DEVICE_NAME = "Application d'authentification"
+RECOVERY_DEVICE_NAME = "Codes de secours"
 
 # Session keys: the second factor was checked in this session, or is still awaited.
 SESSION_VERIFIED_KEY = "otp_verified"
 SESSION_PENDING_KEY = "otp_pending"
 
+__all__ = ["normalise_code", "recovery_code_hash"]
+
+
+def base32_secret(device):
+    """The device's key as the base32 text authenticator applications read (no padding)."""
+    return base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+
+
+def totp(secret, at=None):
+    """The code of a base32 secret at a moment, now by default (the demo's printed secret)."""
+    text = secret.strip().replace(" ", "").upper()
+    calculator = TOTP(base64.b32decode(text + "=" * (-len(text) % 8)), STEP_SECONDS, 0, DIGITS, 0)
+    if at is not None:
+        calculator.time = at
+    return f"{calculator.token():0{DIGITS}d}"
+
 
 def random_secret():
     """A new base32 secret of 160 bits, as RFC 4226 recommends (no padding)."""
-    return base64.b32encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii").rstrip("=")
+    return base64.b32encode(secrets.token_bytes(20)).decode("ascii").rstrip("=")
 
 
-def _secret_bytes(secret):
+def _hex_of_base32(secret):
     text = secret.strip().replace(" ", "").upper()
-    return base64.b32decode(text + "=" * (-len(text) % 8))
+    return base64.b32decode(text + "=" * (-len(text) % 8)).hex()
 
 
-def hotp(secret, counter, *, digits=DIGITS, digest=hashlib.sha1):
-    """The HOTP value of a counter (RFC 4226 §5.3), as a zero-padded string."""
-    key = secret if isinstance(secret, bytes) else _secret_bytes(secret)
-    mac = hmac.new(key, struct.pack(">Q", counter), digest).digest()
-    offset = mac[-1] & 0x0F
-    binary = struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF
-    return str(binary % 10**digits).zfill(digits)
+def device_code(device, at=None):
+    """The code a device's application shows at a moment (tests and the demo use it)."""
+    return f"{device.totp(at).token():0{device.digits}d}"
 
 
-def time_step(at=None):
-    """The number of the 30-second step of a moment (a Unix time; now by default)."""
-    return int((time.time() if at is None else at) // STEP_SECONDS)
-
-
-def totp(secret, at=None, *, digits=DIGITS, digest=hashlib.sha1):
-    """The TOTP value at a moment (RFC 6238 §4)."""
-    return hotp(secret, time_step(at), digits=digits, digest=digest)
-
-
-def normalise_code(code):
-    return "".join(str(code or "").split()).replace("-", "")
-
-
-def match_step(secret, code, *, at=None, last_step=None):
-    """The step whose code was typed, within ±1 step of now and after `last_step`; or None.
-
-    Every candidate is compared in constant time, so the answer's timing tells nothing.
-    """
-    code = normalise_code(code)
-    if len(code) != DIGITS or not code.isdigit():
-        return None
-    current = time_step(at)
-    found = None
-    for step in range(current - TOLERANCE_STEPS, current + TOLERANCE_STEPS + 1):
-        if hmac.compare_digest(hotp(secret, step), code) and found is None:
-            found = step
-    if found is None or (last_step is not None and found <= last_step):
-        return None
-    return found
-
-
-def provisioning_uri(secret, *, account, issuer):
+def provisioning_uri(device, *, account, issuer):
     """The ``otpauth://totp/...`` URI that authenticator applications read from a QR code."""
     label = quote(f"{issuer}:{account}", safe=":@")
     query = urlencode(
         {
-            "secret": secret,
+            "secret": base32_secret(device),
             "issuer": issuer,
             "algorithm": "SHA1",
-            "digits": DIGITS,
-            "period": STEP_SECONDS,
+            "digits": device.digits,
+            "period": device.step,
         },
         quote_via=quote,
     )
@@ -117,7 +99,9 @@ def grouped_secret(secret):
     return " ".join(secret[index : index + 4] for index in range(0, len(secret), 4))
 
 
-# --- Recovery codes -------------------------------------------------------------------------
+def looks_like_recovery_code(code):
+    """Is this typed text shaped like a recovery code (rather than a 6-digit code)?"""
+    return len(normalise_code(code)) == RECOVERY_CODE_LENGTH
 
 
 def _random_recovery_code():
@@ -125,112 +109,142 @@ def _random_recovery_code():
     return "-".join(raw[index : index + 4] for index in range(0, RECOVERY_CODE_LENGTH, 4))
 
 
-def recovery_code_hash(code):
-    """The stored form of a recovery code: SHA-256 of its letters, dashes and case ignored."""
-    return hashlib.sha256(normalise_code(code).upper().encode()).hexdigest()
-
-
-def looks_like_recovery_code(code):
-    return len(normalise_code(code)) == RECOVERY_CODE_LENGTH
-
-
-# --- Services on the models -----------------------------------------------------------------
+# --- Devices -------------------------------------------------------------------------------
 
 
 def device_get_confirmed(user):
-    """The account's confirmed device, or None."""
+    """The account's confirmed authenticator application (TOTP device), or None."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
-    return OTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+def has_second_factor(user):
+    """Has the account a confirmed way to pass the second factor (application or passkey)?"""
+    if device_get_confirmed(user) is not None:
+        return True
+    return _webauthn_installed() and passkeys_of(user).exists()
+
+
+def passkeys_of(user):
+    """The account's confirmed passkeys (django-otp-webauthn credentials)."""
+    from django_otp_webauthn.utils import get_credential_model
+
+    return get_credential_model().objects.filter(user=user, confirmed=True)
 
 
 def device_start_enrolment(*, user):
     """The unconfirmed device of an enrolment in progress (a new secret if none)."""
-
-    device, created = OTPDevice.objects.get_or_create(
-        user=user, defaults={"secret": random_secret()}
-    )
-    if device.is_confirmed:
+    if device_get_confirmed(user) is not None:
         raise ValueError("This account already has a confirmed device.")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
     return device
+
+
+@transaction.atomic
+def device_enrol(*, user, secret, confirmed=True):
+    """Give an account an application with a known base32 secret (the demo's, tests').
+
+    The pages never call it: there the secret is drawn by the device and confirmed by a
+    first code (``device_start_enrolment``, ``device_confirm``).
+    """
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(
+        user=user, name=TOTP_DEVICE_NAME, key=_hex_of_base32(secret), confirmed=confirmed
+    )
 
 
 @transaction.atomic
 def device_confirm(*, user, code, at=None):
     """Confirm the enrolment with a first valid code; return the new recovery codes or None.
 
-    Effects, in order: lock the device; check the code; mark it confirmed with the step
-    used; replace the recovery codes by ten new ones (returned in clear, shown once).
+    Effects, in order: lock the device; check the code (django-otp, throttled); mark it
+    confirmed; replace the recovery codes by ten new ones (returned in clear, shown once).
     """
-
-    device = OTPDevice.objects.select_for_update().filter(user=user).first()
-    if device is None or device.is_confirmed:
+    device = (
+        TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk")
+    ).first()
+    if device is None or not device.verify_token(code, at=at):
         return None
-    step = match_step(device.secret, code, at=at)
-    if step is None:
-        return None
-    device.confirmed_at = timezone.now()
-    device.last_used_step = step
-    device.last_used_at = device.confirmed_at
-    device.save(update_fields=["confirmed_at", "last_used_step", "last_used_at"])
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
     return recovery_codes_renew(user=user)
 
 
 @transaction.atomic
 def device_verify(*, user, code, at=None):
-    """Check a code of the account's confirmed device; True once, False for a reused code.
+    """Check a code of the account's application; True once, False for a reused code.
 
     The row is locked so that two requests with the same code cannot both pass.
     """
-
-    device = (
-        OTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
-    )
+    device = device_locked(user)
     if device is None:
         return False
-    step = match_step(device.secret, code, at=at, last_step=device.last_used_step)
-    if step is None:
-        return False
-    device.last_used_step = step
-    device.last_used_at = timezone.now()
-    device.save(update_fields=["last_used_step", "last_used_at"])
-    return True
+    return device.verify_token(code, at=at)
+
+
+def device_locked(user):
+    """The account's confirmed application, locked for the transaction, or None."""
+    return (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, confirmed=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def device_throttled(user):
+    """Is the account's application waiting after wrong codes? (django-otp's throttling)"""
+    device = device_get_confirmed(user)
+    return device is not None and not device.verify_is_allowed()[0]
 
 
 @transaction.atomic
 def recovery_codes_renew(*, user):
     """Replace the account's recovery codes by ten new ones; return them in clear."""
-
-    RecoveryCode.objects.filter(user=user).delete()
+    device, _created = RecoveryCodeDevice.objects.get_or_create(
+        user=user, defaults={"name": RECOVERY_DEVICE_NAME, "confirmed": True}
+    )
+    device.codes.all().delete()
     codes = [_random_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     RecoveryCode.objects.bulk_create(
-        RecoveryCode(user=user, code_hash=recovery_code_hash(code)) for code in codes
+        RecoveryCode(device=device, code_hash=recovery_code_hash(code)) for code in codes
     )
     return codes
+
+
+def recovery_device_of(user):
+    """The account's recovery-code device, or None."""
+    return RecoveryCodeDevice.objects.filter(user=user).order_by("pk").first()
 
 
 @transaction.atomic
 def recovery_code_use(*, user, code):
     """Spend one unused recovery code of the account; True if it was valid."""
-
     if not looks_like_recovery_code(code):
         return False
-    spent = RecoveryCode.objects.filter(
-        user=user, code_hash=recovery_code_hash(code), used_at__isnull=True
-    ).update(used_at=timezone.now())
-    return spent == 1
+    device = RecoveryCodeDevice.objects.select_for_update().filter(user=user).first()
+    return device is not None and device.verify_token(code)
 
 
 def recovery_codes_left(user):
-
-    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+    """How many recovery codes of the account are still unused."""
+    return RecoveryCode.objects.filter(device__user=user, used_at__isnull=True).count()
 
 
 @transaction.atomic
 def device_remove(*, user):
-    """Turn two-factor authentication off for an account: device and codes deleted."""
+    """Turn two-factor authentication off for an account: devices, passkeys and codes deleted."""
+    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    removed += passkeys_of(user).delete()[0] if _webauthn_installed() else 0
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    return removed > 0
 
-    RecoveryCode.objects.filter(user=user).delete()
-    return OTPDevice.objects.filter(user=user).delete()[0] > 0
+
+def _webauthn_installed():
+    from django.apps import apps
+
+    return apps.is_installed("django_otp_webauthn")
 
 
 def otp_required_for(user):
@@ -239,7 +253,6 @@ def otp_required_for(user):
     Instruction and jury see every file and decide on them; /gestion/ changes anything.
     Reviewers and applicants may turn it on from their profile.
     """
-
     if not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:

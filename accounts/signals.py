@@ -1,9 +1,9 @@
 """Reactions to Django's login and logout, connected in LabelConfig.ready().
 
 At login the session learns what the middlewares need without a query on every request:
-whether a second factor is still awaited (the account has a confirmed device), the idle
-timeout of the account's kind, and when the login happened. Login and logout go to the
-audit trail.
+whether a second factor is still awaited (the account has a confirmed application or
+passkey), the idle timeout of the account's kind, and when the login happened. Login and
+logout go to the audit trail.
 """
 
 import time
@@ -27,7 +27,7 @@ def login_session_flags(sender, request, user, **kwargs):
     if session is None:
         return
     session.pop(otp.SESSION_VERIFIED_KEY, None)
-    if otp.device_get_confirmed(user) is not None:
+    if otp.has_second_factor(user):
         session[otp.SESSION_PENDING_KEY] = True
     else:
         session.pop(otp.SESSION_PENDING_KEY, None)

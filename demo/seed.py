@@ -18,7 +18,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts import otp
-from accounts.models import OTPDevice
 from applications import services as application_services
 from applications import workflow
 from applications.conditions import DEFAULT_ELIGIBILITY_CHECKLIST
@@ -245,16 +244,15 @@ def _user(email, full_name, organisation, *, password=None):
 def second_factors_ensure():
     """Enrol the demo second factor of the staff and jury accounts; returns their emails.
 
-    The device is started and confirmed with a first code, as the two-factor page does; the
-    demo secret is set between the two. An account already enrolled keeps its device.
+    The device gets the printed demo secret, and recovery codes as after an enrolment. An
+    account already enrolled keeps its device.
     """
     enrolled = []
     for email in OTP_ACCOUNTS:
         user = User.objects.get(email=email)
         if otp.device_get_confirmed(user) is None:
-            device = otp.device_start_enrolment(user=user)
-            OTPDevice.objects.filter(pk=device.pk).update(secret=DEMO_TOTP_SECRET)
-            otp.device_confirm(user=user, code=otp.totp(DEMO_TOTP_SECRET))
+            otp.device_enrol(user=user, secret=DEMO_TOTP_SECRET)
+            otp.recovery_codes_renew(user=user)
         enrolled.append(email)
     return enrolled
 

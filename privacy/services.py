@@ -36,8 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import OTPDevice, RecoveryCode
-from accounts.otp import device_get_confirmed
+from accounts.otp import device_get_confirmed, device_remove
 from applications import selectors as application_selectors
 from applications import workflow
 from applications.enums import ApplicationState
@@ -307,8 +306,7 @@ def user_anonymise(user):
 
 def account_traces_forget(user):
     """Remove what hangs on an account besides its files: 2FA, sent mails, interests."""
-    OTPDevice.objects.filter(user=user).delete()
-    RecoveryCode.objects.filter(user=user).delete()
+    device_remove(user=user)
     # Mails still to be sent (e.g. the withdrawal notices of this deletion) go out first;
     # the retention task deletes them once sent.
     OutboxMail.objects.filter(recipient=user).exclude(status=OutboxStatus.PENDING).delete()

@@ -11,6 +11,7 @@ The middleware (label/middleware.py) sends a session awaiting its second factor 
 an account that must use one to the enrolment. The attempts are rate-limited there too.
 """
 
+import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -95,10 +96,10 @@ class OTPSetupView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         device = otp.device_start_enrolment(user=user)
-        uri = otp.provisioning_uri(device.secret, account=user.email, issuer=settings.OTP_ISSUER)
+        uri = otp.provisioning_uri(device, account=user.email, issuer=settings.OTP_ISSUER)
         return super().get_context_data(
             qr_svg=otp.qr_code_svg(uri, title=_("QR code à scanner avec l'application")),
-            secret=otp.grouped_secret(device.secret),
+            secret=otp.grouped_secret(otp.base32_secret(device)),
             required=otp.otp_required_for(user),
             next_url=safe_next_url(self.request, "accounts:otp_manage"),
             **kwargs,
@@ -119,6 +120,7 @@ class OTPSetupView(LoginRequiredMixin, FormView):
                 ),
             )
             return self.form_invalid(form)
+        django_otp.login(request, otp.device_get_confirmed(request.user))
         otp.session_mark_verified(request.session)
         request.session.cycle_key()
         audit_record(action=AuditAction.OTP_ENABLED, request=request)
@@ -137,7 +139,7 @@ class OTPVerifyView(FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect(settings.LOGIN_URL)
-        if otp.device_get_confirmed(request.user) is None:
+        if not otp.has_second_factor(request.user):
             # The device was removed meanwhile (by the account or an administrator).
             request.session.pop(otp.SESSION_PENDING_KEY, None)
             if otp.otp_required_for(request.user):
@@ -159,11 +161,15 @@ class OTPVerifyView(FormView):
         used_recovery = otp.looks_like_recovery_code(code)
         if used_recovery:
             accepted = otp.recovery_code_use(user=user, code=code)
+            device = otp.recovery_device_of(user)
         else:
+            throttled = otp.device_throttled(user)
             accepted = otp.device_verify(user=user, code=code)
+            device = otp.device_get_confirmed(user)
         if not accepted:
-            return self._refused(form)
+            return self._refused(form, throttled=not used_recovery and throttled)
         request.session.pop(SESSION_FAILURES_KEY, None)
+        django_otp.login(request, device)
         otp.session_mark_verified(request.session)
         request.session.cycle_key()
         if used_recovery:
@@ -180,7 +186,7 @@ class OTPVerifyView(FormView):
             audit_record(action=AuditAction.OTP_VERIFIED, request=request)
         return redirect(safe_next_url(request))
 
-    def _refused(self, form):
+    def _refused(self, form, *, throttled=False):
         request = self.request
         failures = request.session.get(SESSION_FAILURES_KEY, 0) + 1
         audit_record(action=AuditAction.OTP_FAILED, request=request, extra={"failures": failures})
@@ -195,6 +201,17 @@ class OTPVerifyView(FormView):
             )
             return redirect(settings.LOGIN_URL)
         request.session[SESSION_FAILURES_KEY] = failures
+        if throttled:
+            # django-otp's throttling: after wrong codes, the device waits 1, 2, 4... seconds.
+            form.add_error(
+                "code",
+                _(
+                    "Trop d'essais rapprochés : attendez quelques secondes, puis saisissez le "
+                    "code affiché maintenant (il reste %(count)d essais)."
+                )
+                % {"count": MAX_FAILURES - failures},
+            )
+            return self.form_invalid(form)
         form.add_error(
             "code",
             _(

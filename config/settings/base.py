@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_fsm",
+    # The second factor's devices (accounts/models.py) and passkeys are django-otp devices.
+    "django_otp",
     # The project's apps, from the floor up; imports go one way only, from an app to the
     # ones listed before it (import-linter checks it: `make lint`).
     "label",
@@ -188,6 +190,13 @@ AXES_VERBOSE = False
 OTP_REQUIRED_ROLES = ["instruction", "jury"]
 OTP_PROTECTED_PREFIXES = ["/instruction/", "/jury/", "/evaluations/", "/gestion/"]
 OTP_ISSUER = "Label Euralens"
+# The key that encrypts the TOTP secrets in the database (Fernet, accounts/crypto.py): from
+# the environment only, never in the database or its backups. Several keys separated by
+# commas rotate it (the first encrypts). Production refuses to start without it.
+OTP_ENCRYPTION_KEY = os.environ.get("OTP_ENCRYPTION_KEY", "")
+# django-otp's throttling: after n wrong codes in a row a device waits 2^(n-1) seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 # Sessions end after this many seconds without a request: 30 minutes for the accounts that
 # must use a second factor, 2 hours for the others; and 8 hours after the login in any case.
 SESSION_IDLE_TIMEOUT_STAFF = int(os.environ.get("SESSION_IDLE_TIMEOUT_STAFF", str(30 * 60)))

@@ -7,6 +7,11 @@ from config.settings.base import *  # noqa: F403 -- settings modules extend the 
 DEBUG = True
 # A fixed key is fine here: local settings never serve the public (production refuses it).
 SECRET_KEY = os.environ.get("SECRET_KEY") or "local-only-insecure-key-do-not-use-in-production"
+# A fixed development key for the second factor's secrets (base64 of 32 known bytes): fine on
+# a laptop, and never the production one (production.py requires its own).
+OTP_ENCRYPTION_KEY = (
+    os.environ.get("OTP_ENCRYPTION_KEY") or "bGFiZWwtZXVyYWxlbnMtbG9jYWwtZGV2LWtleS0zMmI="
+)
 
 
 def local_site_url(host, port):

@@ -14,6 +14,13 @@ if len(SECRET_KEY) < 50:
         "SECRET_KEY must be set to a random value of at least 50 characters in production."
     )
 
+# The TOTP secrets are encrypted with it (accounts/crypto.py); accounts.E001 checks its form.
+if not os.environ.get("OTP_ENCRYPTION_KEY", "").strip():
+    raise ImproperlyConfigured(
+        "OTP_ENCRYPTION_KEY must be set in production: the second factor's secrets are "
+        "encrypted with it."
+    )
+
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
 # Load balancers and monitoring probe /sante/ over plain HTTP behind the proxy.
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]

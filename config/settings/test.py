@@ -10,6 +10,8 @@ from config.settings.base import *  # noqa: F403 -- settings modules extend the 
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105 -- used by the test suite only
+# The second factor's secrets are encrypted under a fixed key in tests (base64 of 32 bytes).
+OTP_ENCRYPTION_KEY = "bGFiZWwtZXVyYWxlbnMtdGVzdC1vbmx5LWtleS0zMmI="  # noqa: S105 -- tests only
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/label-euralens-test-media"))  # noqa: F405, S108

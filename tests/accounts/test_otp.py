@@ -1,19 +1,24 @@
-"""The second factor: TOTP arithmetic (RFC 4226/6238 vectors), enrolment, login, recovery
-codes, the roles that must use it, and the idle sessions."""
+"""The second factor on django-otp: TOTP devices (RFC 6238 vectors, drift, replay, throttling,
+the key encrypted at rest), enrolment, login, recovery codes, the roles that must use it, and
+the idle sessions."""
 
+import base64
 import re
 import time
 from datetime import timedelta
 
 import pytest
 import time_machine
+from cryptography.fernet import Fernet
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import otp
-from accounts.models import OTPDevice, RecoveryCode
+from accounts import crypto, otp
+from accounts.checks import check_otp_encryption_key
+from accounts.models import RecoveryCode, TOTPDevice
 from label.enums import Role
 from label.models import AuditAction, AuditEvent
 from tests.conftest import DEMO_PASSWORD, login
@@ -25,20 +30,10 @@ RFC_SECRET = b"12345678901234567890"
 pytestmark = pytest.mark.django_db
 
 
-# --- The arithmetic ------------------------------------------------------------------------------
+# --- The arithmetic, now django-otp's ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("counter", "expected"),
-    list(
-        enumerate(
-            ["755224", "287082", "359152", "969429", "338314"]
-            + ["254676", "287922", "162583", "399871", "520489"]
-        )
-    ),
-)
-def test_hotp_matches_the_rfc_4226_vectors(counter, expected):
-    assert otp.hotp(RFC_SECRET, counter) == expected
+RFC_SECRET_BASE32 = base64.b32encode(RFC_SECRET).decode()
 
 
 @pytest.mark.parametrize(
@@ -53,51 +48,97 @@ def test_hotp_matches_the_rfc_4226_vectors(counter, expected):
     ],
 )
 def test_totp_matches_the_rfc_6238_vectors(unix_time, expected):
-    assert otp.totp(RFC_SECRET, unix_time, digits=8) == expected
+    # The six digits authenticator applications show are the last six of the RFC's eight.
+    assert otp.totp(RFC_SECRET_BASE32, unix_time) == expected[-6:]
 
 
-def test_a_base32_secret_and_its_bytes_give_the_same_codes():
-    secret = otp.random_secret()
-
-    assert len(secret) == 32
-    assert otp.totp(secret, 1_700_000_000) == otp.hotp(otp._secret_bytes(secret), 56_666_666)
+def _device(user=None, **fields):
+    return TOTPDevice.objects.create(user=user or UserFactory(), name="app", **fields)
 
 
 @pytest.mark.parametrize(
     ("offset", "accepted"), [(-60, False), (-30, True), (0, True), (30, True), (60, False)]
 )
-def test_match_step_accepts_one_step_of_drift_either_way(offset, accepted):
-    secret = otp.random_secret()
+def test_a_device_accepts_one_step_of_drift_either_way(offset, accepted):
+    device = _device()
     now = 1_700_000_015
-    code = otp.totp(secret, now + offset)
 
-    step = otp.match_step(secret, code, at=now)
+    assert device.verify_token(otp.device_code(device, now + offset), at=now) is accepted
 
-    assert (step is not None) is accepted
-    if accepted:
-        assert step == otp.time_step(now + offset)
+    device.refresh_from_db()
+    assert (device.last_t == (now + offset) // 30) is accepted
 
 
-def test_match_step_refuses_a_step_already_used():
-    secret = otp.random_secret()
+def test_a_device_refuses_a_step_already_used():
+    device = _device()
     now = 1_700_000_015
-    code = otp.totp(secret, now)
-    step = otp.match_step(secret, code, at=now)
+    code = otp.device_code(device, now)
+    assert device.verify_token(code, at=now)
 
-    assert otp.match_step(secret, code, at=now, last_step=step) is None
+    with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
+        assert not device.verify_token(code, at=now)
     # An older code, still inside the tolerance, is refused too once a newer one was used.
-    assert otp.match_step(secret, otp.totp(secret, now - 30), at=now, last_step=step) is None
+    with time_machine.travel(timezone.now() + timedelta(seconds=10), tick=False):
+        assert not device.verify_token(otp.device_code(device, now - 30), at=now)
 
 
 @pytest.mark.parametrize("code", ["", "12345", "1234567", "abcdef", "12 34 5x"])
-def test_match_step_refuses_malformed_codes(code):
-    assert otp.match_step(otp.random_secret(), code, at=1_700_000_000) is None
+def test_a_device_refuses_malformed_codes(code):
+    assert not _device().verify_token(code, at=1_700_000_000)
+
+
+def test_wrong_codes_throttle_the_device_even_for_the_right_code():
+    device = _device()
+    now = time.time()
+    wrong = f"{(int(otp.device_code(device, now)) + 500_000) % 1_000_000:06d}"
+    with time_machine.travel(timezone.now(), tick=False):
+        assert not device.verify_token(wrong, at=now)
+
+        # One failure: the device waits a second, whatever the code (and counts nothing).
+        assert not device.verify_token(otp.device_code(device, now), at=now)
+        assert not device.verify_is_allowed()[0]
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+    with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
+        assert device.verify_token(otp.device_code(device, now), at=now)
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+
+
+def test_the_key_is_encrypted_in_the_database_column():
+    device = _device()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM accounts_totpdevice WHERE id = %s", [device.pk])
+        stored = cursor.fetchone()[0]
+
+    assert device.key not in stored and otp.base32_secret(device) not in stored
+    assert crypto.decrypt(stored) == device.key
+    assert TOTPDevice.objects.get(pk=device.pk).key == device.key
+
+
+def test_a_key_rotation_still_reads_the_old_secrets(settings):
+    device = _device()
+    old_key = settings.OTP_ENCRYPTION_KEY
+    settings.OTP_ENCRYPTION_KEY = f"{Fernet.generate_key().decode()},{old_key}"
+
+    assert TOTPDevice.objects.get(pk=device.pk).key == device.key
+    settings.OTP_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    with pytest.raises(crypto.InvalidToken):
+        TOTPDevice.objects.get(pk=device.pk)
+
+
+def test_the_system_check_refuses_a_missing_or_malformed_key(settings):
+    settings.OTP_ENCRYPTION_KEY = ""
+    assert [error.id for error in check_otp_encryption_key()] == ["accounts.E001"]
+    settings.OTP_ENCRYPTION_KEY = "pas-une-cle"
+    assert [error.id for error in check_otp_encryption_key()] == ["accounts.E002"]
+    settings.OTP_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    assert check_otp_encryption_key() == []
 
 
 def test_provisioning_uri_carries_the_parameters_of_authenticator_apps():
-    uri = otp.provisioning_uri(
-        "JBSWY3DPEHPK3PXP", account="a.b@example.org", issuer="Label Euralens"
-    )
+    device = _device(key=base64.b32decode("JBSWY3DPEHPK3PXP").hex())
+    uri = otp.provisioning_uri(device, account="a.b@example.org", issuer="Label Euralens")
 
     assert uri.startswith("otpauth://totp/Label%20Euralens:a.b@example.org?")
     assert "secret=JBSWY3DPEHPK3PXP" in uri
@@ -119,7 +160,7 @@ def test_recovery_codes_are_ten_distinct_random_codes_stored_hashed():
 
     assert len(set(codes)) == otp.RECOVERY_CODE_COUNT
     assert all(re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){3}", code) for code in codes)
-    stored = set(RecoveryCode.objects.filter(user=user).values_list("code_hash", flat=True))
+    stored = set(RecoveryCode.objects.filter(device__user=user).values_list("code_hash", flat=True))
     assert stored == {otp.recovery_code_hash(code) for code in codes}
     assert not any(code.replace("-", "") in "".join(stored) for code in codes)
 
@@ -154,16 +195,12 @@ def test_recovery_codes_of_one_account_do_not_open_another():
 
 
 def enrolled(user, *, at=None):
-    """Give the account a confirmed device; return its secret."""
-    secret = otp.random_secret()
-    OTPDevice.objects.create(
-        user=user,
-        secret=secret,
-        confirmed_at=timezone.now(),
-        last_used_step=otp.time_step(at) - 5,
+    """Give the account a confirmed device; return its base32 secret."""
+    device = TOTPDevice.objects.create(
+        user=user, name="app", confirmed=True, last_t=int((at or time.time()) // 30) - 5
     )
     otp.recovery_codes_renew(user=user)
-    return secret
+    return otp.base32_secret(device)
 
 
 def password_login(client, user, **extra):
@@ -180,40 +217,40 @@ def test_setup_page_shows_a_qr_code_and_the_secret(client, applicant):
 
     response = client.get(reverse("accounts:otp_setup"))
 
-    device = OTPDevice.objects.get(user=applicant)
+    device = TOTPDevice.objects.get(user=applicant)
     html = response.content.decode()
-    assert device.confirmed_at is None
+    assert not device.confirmed
     assert "<svg" in html
-    assert otp.grouped_secret(device.secret) in html
+    assert otp.grouped_secret(otp.base32_secret(device)) in html
     assert response["Cache-Control"] == "no-store"
 
 
 def test_setup_with_a_wrong_code_confirms_nothing(client, applicant):
     login(client, applicant)
     client.get(reverse("accounts:otp_setup"))
-    device = OTPDevice.objects.get(user=applicant)
-    wrong = f"{(int(otp.totp(device.secret)) + 1) % 1_000_000:06d}"
+    device = TOTPDevice.objects.get(user=applicant)
+    wrong = f"{(int(otp.device_code(device)) + 1) % 1_000_000:06d}"
 
     response = client.post(reverse("accounts:otp_setup"), {"code": wrong})
 
     device.refresh_from_db()
     assert response.status_code == 200
-    assert device.confirmed_at is None
-    assert not RecoveryCode.objects.filter(user=applicant).exists()
+    assert not device.confirmed
+    assert not RecoveryCode.objects.filter(device__user=applicant).exists()
 
 
 def test_setup_with_the_current_code_activates_and_shows_ten_codes_once(client, applicant):
     login(client, applicant, otp_verified=False)
     client.get(reverse("accounts:otp_setup"))
-    device = OTPDevice.objects.get(user=applicant)
+    device = TOTPDevice.objects.get(user=applicant)
 
-    response = client.post(reverse("accounts:otp_setup"), {"code": otp.totp(device.secret)})
+    response = client.post(reverse("accounts:otp_setup"), {"code": otp.device_code(device)})
 
     device.refresh_from_db()
     shown = re.findall(
         r"[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}", response.content.decode()
     )
-    assert device.confirmed_at is not None
+    assert device.confirmed
     assert len(set(shown)) == 10
     assert all(otp.recovery_code_use(user=applicant, code=code) for code in shown[:1])
     assert client.session[otp.SESSION_VERIFIED_KEY] is True
@@ -419,8 +456,8 @@ def test_an_applicant_may_turn_it_off_with_password_and_code(client, applicant):
     )
 
     assert response.status_code == 302
-    assert not OTPDevice.objects.filter(user=applicant).exists()
-    assert not RecoveryCode.objects.filter(user=applicant).exists()
+    assert not TOTPDevice.objects.filter(user=applicant).exists()
+    assert not RecoveryCode.objects.filter(device__user=applicant).exists()
 
 
 def test_turning_it_off_needs_the_right_password(client, applicant):
@@ -433,7 +470,7 @@ def test_turning_it_off_needs_the_right_password(client, applicant):
     )
 
     assert response.status_code == 400
-    assert OTPDevice.objects.filter(user=applicant).exists()
+    assert TOTPDevice.objects.filter(user=applicant).exists()
 
 
 def test_staff_cannot_turn_it_off(client, instruction_user):
@@ -446,7 +483,7 @@ def test_staff_cannot_turn_it_off(client, instruction_user):
     )
 
     assert response.status_code == 403
-    assert OTPDevice.objects.filter(user=instruction_user).exists()
+    assert TOTPDevice.objects.filter(user=instruction_user).exists()
 
 
 def test_new_recovery_codes_need_a_current_code(client, applicant):
@@ -456,7 +493,11 @@ def test_new_recovery_codes_need_a_current_code(client, applicant):
 
     refused = client.post(reverse("accounts:otp_recovery_codes"), {"renew-code": "000000"})
     unchanged = set(RecoveryCode.objects.values_list("code_hash", flat=True))
-    accepted = client.post(reverse("accounts:otp_recovery_codes"), {"renew-code": otp.totp(secret)})
+    # After a wrong code django-otp makes the device wait a second.
+    with time_machine.travel(timezone.now() + timedelta(seconds=3)):
+        accepted = client.post(
+            reverse("accounts:otp_recovery_codes"), {"renew-code": otp.totp(secret)}
+        )
 
     assert refused.status_code == 400 and unchanged == old_hashes
     assert accepted.status_code == 200

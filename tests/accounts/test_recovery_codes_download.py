@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import otp
-from accounts.models import OTPDevice
+from accounts.models import TOTPDevice
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ DOWNLOAD = reverse("accounts:otp_recovery_codes_download")
 def _enrol(client, user):
     login(client, user, otp_verified=False)
     client.get(reverse("accounts:otp_setup"))
-    device = OTPDevice.objects.get(user=user)
-    return client.post(reverse("accounts:otp_setup"), {"code": otp.totp(device.secret)})
+    device = TOTPDevice.objects.get(user=user)
+    return client.post(reverse("accounts:otp_setup"), {"code": otp.device_code(device)})
 
 
 def test_codes_page_lists_one_code_per_item_and_offers_the_download(client, applicant):

@@ -27,7 +27,6 @@ from playwright.sync_api import expect
 from pypdf import PdfReader, PdfWriter
 
 from accounts import otp
-from accounts.models import OTPDevice
 from applications.enums import ApplicationState, AttachmentKind, Transition
 from applications.models import Application, ApplicationEvent
 from catalogue.models import CatalogueEntry
@@ -146,16 +145,14 @@ def log_in(page, user, *, next_path, password=STAFF_PASSWORD):
     """
     device = None
     if otp.otp_required_for(user):
-        device = OTPDevice.objects.create(
-            user=user, secret=otp.random_secret(), confirmed_at=timezone.now()
-        )
+        device = otp.device_enrol(user=user, secret=otp.random_secret())
     page.goto(f"/comptes/connexion/?next={next_path}")
     field(page, "username").fill(user.email)
     field(page, "password").fill(password)
     click_and_wait(page, button(page, "Se connecter"))
     if device is not None:
         expect(page.locator("h1")).to_have_text("Vérification en deux étapes")
-        field(page, "code").fill(otp.totp(device.secret))
+        field(page, "code").fill(otp.device_code(device))
         click_and_wait(page, button(page, "Vérifier"))
     expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
 

@@ -11,7 +11,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from accounts.models import OTPDevice, RecoveryCode
 from catalogue.models import CatalogueEntry, CatalogueEntryTheme
 from certificates.models import Certificate
 from privacy.models import ApplicationAnonymisation, RetentionRun, RetentionWarning
@@ -31,8 +30,6 @@ BEFORE_THE_SPLIT = [
     ("privacy", None),
 ]
 MOVED = {
-    OTPDevice: "accounts",
-    RecoveryCode: "accounts",
     CatalogueEntry: "catalogue",
     CatalogueEntryTheme: "catalogue",
     Certificate: "certificates",
@@ -45,8 +42,6 @@ MOVED = {
 
 def _rows_in_every_moved_table():
     user = UserFactory()
-    OTPDevice.objects.create(user=user, secret="JBSWY3DPEHPK3PXP")
-    RecoveryCode.objects.create(user=user, code_hash="0" * 64)
     entry = CatalogueEntryFactory()
     CatalogueEntryTheme.objects.create(entry=entry, theme="nature")
     certificate = CertificateFactory()

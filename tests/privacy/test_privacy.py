@@ -9,7 +9,7 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from accounts import otp
-from accounts.models import OTPDevice, RecoveryCode
+from accounts.models import RecoveryCode, TOTPDevice
 from applications.enums import ApplicationState as S
 from applications.models import Application, ApplicationEvent, Attachment, Message
 from label.models import AuditAction, AuditEvent, OutboxMail, User
@@ -186,7 +186,7 @@ def test_deletion_with_kept_files_anonymises_the_account(
     client, applicant, files, django_capture_on_commit_callbacks
 ):
     otp.recovery_codes_renew(user=applicant)
-    OTPDevice.objects.create(user=applicant, secret=otp.random_secret())
+    otp.device_enrol(user=applicant, secret=otp.random_secret())
     draft_file = files["draft"].attachments.get().file
     storage, draft_path = draft_file.storage, draft_file.name
     email = applicant.email
@@ -215,8 +215,8 @@ def test_deletion_with_kept_files_anonymises_the_account(
     assert (refused.contact_name, refused.contact_email, refused.contact_phone) == ("", "", "")
     assert refused.holder_name == "Association Terre d'Artois"
     assert refused.messages.get(body="Ma réponse au jury.").author is None
-    assert not OTPDevice.objects.filter(user=applicant).exists()
-    assert not RecoveryCode.objects.filter(user=applicant).exists()
+    assert not TOTPDevice.objects.filter(user=applicant).exists()
+    assert not RecoveryCode.objects.filter(device__user=applicant).exists()
     assert Application.objects.get(pk=files["others"].pk).contact_name == "Camille Martin"
     assert AuditEvent.objects.filter(action=AuditAction.ACCOUNT_DELETED).count() == 1
 

@@ -7,7 +7,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts import otp
-from accounts.models import OTPDevice
 from applications.enums import ApplicationState as S
 from label.models import User
 from tests.conftest import DEMO_PASSWORD, login
@@ -214,9 +213,7 @@ def test_language_switch_never_redirects_off_site(client, db, target):
 @pytest.mark.parametrize("target", OFFSITE)
 def test_second_factor_never_redirects_off_site(client, applicant, target):
     secret = otp.random_secret()
-    OTPDevice.objects.create(
-        user=applicant, secret=secret, confirmed_at="2026-01-01T00:00:00Z", last_used_step=0
-    )
+    otp.device_enrol(user=applicant, secret=secret)
     client.post(reverse("accounts:login"), {"username": applicant.email, "password": DEMO_PASSWORD})
 
     response = client.post(

@@ -10,7 +10,6 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import otp
-from accounts.models import OTPDevice
 from accounts.otp import SESSION_VERIFIED_KEY
 from applications.models import ExpressionOfInterest
 from label.models import OutboxMail, User
@@ -130,9 +129,7 @@ def test_expression_of_interest_is_throttled(client, db):
 
 def test_second_factor_attempts_are_throttled_per_account(applicant):
     secret = otp.random_secret()
-    OTPDevice.objects.create(
-        user=applicant, secret=secret, confirmed_at="2026-01-01T00:00:00Z", last_used_step=0
-    )
+    otp.device_enrol(user=applicant, secret=secret)
     wrong = f"{(int(otp.totp(secret)) + 500_000) % 1_000_000:06d}"
     attempts = 0
     # Each session gets five tries before it is closed; the account gets 15 an hour.

@@ -10,7 +10,6 @@ read the same pages once their session passed the second factor.
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts import otp
 from applications.models import Attachment
@@ -27,9 +26,7 @@ UNVERIFIED = ("instruction_not_enrolled", "instruction_pending", "jury_not_enrol
 
 
 def _with_confirmed_device(user):
-    device = otp.device_start_enrolment(user=user)
-    device.confirmed_at = timezone.now()
-    device.save(update_fields=["confirmed_at"])
+    otp.device_enrol(user=user, secret=otp.random_secret())
     return user
 
 
