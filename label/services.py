@@ -1,11 +1,14 @@
 """Writes of the label app that own a rule or a side effect: roles, the mail outbox, waves."""
 
 import logging
+import os
+import re
 from datetime import timedelta
 
 from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -152,15 +155,26 @@ def outbox_resend(*, mails):
 
 
 # Fields of a wave that "start from the previous wave" copies: texts and settings, not dates.
+# What belongs to other apps (grid, committees and their members) is copied by them, on the
+# ``wave_created`` signal that carries ``copy_from``.
 WAVE_COPIED_FIELDS = [
     "title",
+    "edition_name",
     "introduction",
     "eligibility_text",
     "ceremony_place",
     "signatory_name",
     "signatory_title",
+    "signatory_image",
     "jury_may_record_decisions",
 ]
+
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def _next_edition_name(name):
+    """« Label Euralens 2026 » → « Label Euralens 2027 »: every year in the name moves on."""
+    return _YEAR.sub(lambda match: str(int(match.group(0)) + 1), name or "")
 
 
 def wave_initial_from_previous(previous):
@@ -171,17 +185,45 @@ def wave_initial_from_previous(previous):
     initial["number"] = previous.number + 1
     initial["year"] = previous.year + 1
     initial["title"] = previous.title.replace(str(previous.number), str(previous.number + 1))
+    initial["edition_name"] = _next_edition_name(previous.edition_name)
+    if not previous.signatory_image:
+        initial.pop("signatory_image")
     return initial
+
+
+def _own_copy_of_signature(image, copy_from):
+    """A fresh file with the content of the signature the new wave shares with ``copy_from``.
+
+    Each wave keeps its own file, so replacing or deleting one wave's signature never changes
+    the certificates of the other. Any other value (a new upload, none) is returned as is.
+    """
+    source = copy_from.signatory_image
+    if not image or not source or getattr(image, "name", None) != source.name:
+        return image
+    with source.storage.open(source.name, "rb") as stored:
+        content = ContentFile(stored.read(), name=os.path.basename(source.name))
+    # The form's validation may have opened the shared file to check the picture: close it.
+    image.close()
+    return content
 
 
 @transaction.atomic
 def wave_create(*, data, copy_from=None):
     """Create a wave from validated data (it is validated again: one open call at a time).
 
-    Apps above the floor complete the new wave through the ``wave_created`` signal (the
-    reviews app gives it the default criteria grid of DESIGN.md §2, which staff may then
-    edit), inside this transaction.
+    With ``copy_from`` (« Nouvelle vague à partir de la précédente »), the fields of
+    WAVE_COPIED_FIELDS missing from ``data`` are taken from that wave, and the signature
+    image is copied to a file of the new wave's own. Apps above the floor complete the new
+    wave through the ``wave_created`` signal, inside this transaction: the reviews app gives
+    it the default criteria grid of DESIGN.md §2, or, with ``copy_from``, a copy of that
+    wave's grid and committees with their members, all of which staff may then edit.
     """
+    data = dict(data)
+    if copy_from is not None:
+        for name in WAVE_COPIED_FIELDS:
+            if name not in data:
+                data[name] = getattr(copy_from, name)
+        data["signatory_image"] = _own_copy_of_signature(data["signatory_image"], copy_from)
     wave = Wave(**data)
     wave.full_clean()
     wave.save()

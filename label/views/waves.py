@@ -47,9 +47,15 @@ class WaveCreateView(WaveStaffMixin, FormView):
     template_name = "label/wave_form.html"
     form_class = WaveForm
 
+    def copy_from(self):
+        """The wave to start from, when asked (the form posts back to its own URL and query)."""
+        if self.request.GET.get(FROM_PREVIOUS_PARAM) != FROM_PREVIOUS_VALUE:
+            return None
+        return wave_get_latest()
+
     def get_initial(self):
         previous = wave_get_latest()
-        if self.request.GET.get(FROM_PREVIOUS_PARAM) == FROM_PREVIOUS_VALUE and previous:
+        if self.copy_from() is not None:
             return wave_initial_from_previous(previous)
         if previous is not None:
             return {"number": previous.number + 1, "year": previous.year + 1}
@@ -66,7 +72,9 @@ class WaveCreateView(WaveStaffMixin, FormView):
 
     def form_valid(self, form):
         try:
-            wave = wave_create(data=form.cleaned_data)
+            # Starting from the previous wave copies its grid and committees too (on the
+            # wave_created signal): the copy_from must reach wave_create, not only the form.
+            wave = wave_create(data=form.cleaned_data, copy_from=self.copy_from())
         except ValidationError as error:
             # Another wave was saved meanwhile and now overlaps: say it on the form.
             form.add_error(None, error)
