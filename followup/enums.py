@@ -31,3 +31,8 @@ class SupportRequestStatus(models.TextChoices):
 
 
 OPEN_REQUEST_STATES = {SupportRequestStatus.OPEN, SupportRequestStatus.IN_PROGRESS}
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SENT = "sent", _("Envoyé")

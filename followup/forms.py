@@ -90,3 +90,68 @@ class SupportRequestUpdateForm(forms.Form):
             .distinct()
             .order_by("full_name")
         )
+
+
+class IndicatorForm(forms.Form):
+    """A new indicator of the project, with its unit."""
+
+    name = forms.CharField(
+        label=_("Indicateur"),
+        max_length=120,
+        help_text=_("Par exemple : parcelles attribuées, tonnes de CO₂ évitées, bénévoles."),
+    )
+    unit = forms.CharField(
+        label=_("Unité"), max_length=40, help_text=_("Par exemple : t, m², personnes.")
+    )
+
+
+class ReportForm(forms.Form):
+    """The yearly report: texts and one number per indicator (text is refused)."""
+
+    achievements = forms.CharField(
+        label=_("Ce qui a été réalisé cette année"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    difficulties = forms.CharField(
+        label=_("Difficultés rencontrées"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
+                label=f"{indicator.name} ({indicator.unit})",
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                localize=True,
+                help_text=_("Un nombre, dans l'unité indiquée."),
+            )
+
+    def indicator_values(self):
+        """Indicator ids mapped to the number typed, or None when left empty."""
+        return {
+            indicator.pk: self.cleaned_data.get(f"indicator_{indicator.pk}")
+            for indicator in self.indicators
+        }
+
+
+class ReportPhotoForm(forms.Form):
+    """A photo of the report with its text alternative and the consent to publish it."""
+
+    image = forms.FileField(label=_("Photo (JPEG ou PNG)"))
+    alt_text = forms.CharField(
+        label=_("Texte alternatif"),
+        max_length=250,
+        help_text=_("Ce que montre la photo, pour les personnes qui ne la voient pas."),
+    )
+    consent = forms.BooleanField(
+        label=_("Les personnes reconnaissables sur la photo ont consenti à sa diffusion."),
+        required=True,
+    )

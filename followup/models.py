@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from followup.enums import ConventionStatus, SupportKind, SupportRequestStatus
+from followup.enums import ConventionStatus, ReportStatus, SupportKind, SupportRequestStatus
 
 DEFAULT_PREAMBLE = _(
     "Le Pôle Métropolitain de l'Artois (PMA) a attribué le Label Euralens au projet décrit "
@@ -179,3 +179,138 @@ class SupportMessage(models.Model):
 
     def __str__(self):
         return self.body[:60]
+
+
+def report_photo_upload_to(instance, filename):
+    """A random name in private storage: report photos are served through a checked view."""
+    return f"private/followup/{secrets.token_hex(16)}.jpg"
+
+
+class ReportSchedule(models.Model):
+    """When the yearly progress reports of a wave's labelled projects are due (day and month)."""
+
+    wave = models.OneToOneField(
+        "label.Wave", on_delete=models.CASCADE, related_name="report_schedule"
+    )
+    due_month = models.PositiveSmallIntegerField(_("mois de remise du rapport"), default=3)
+    due_day = models.PositiveSmallIntegerField(_("jour de remise du rapport"), default=31)
+
+    class Meta:
+        verbose_name = _("calendrier des rapports")
+        verbose_name_plural = _("calendriers des rapports")
+
+    def __str__(self):
+        return f"{self.wave} — {self.due_day}/{self.due_month}"
+
+
+class Indicator(models.Model):
+    """An indicator the holder chose at labelling, with its unit (« bénévoles », « t CO₂ »)."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("indicateur"), max_length=120)
+    unit = models.CharField(_("unité"), max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indicateur")
+        verbose_name_plural = _("indicateurs")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+
+class ProgressReport(models.Model):
+    """The yearly progress report of a labelled project: a draft until the holder sends it."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    achievements = models.TextField(_("ce qui a été réalisé"), max_length=5000, blank=True)
+    difficulties = models.TextField(_("difficultés rencontrées"), max_length=5000, blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rapport annuel d'avancement")
+        verbose_name_plural = _("rapports annuels d'avancement")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "year"], name="followup_one_report_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application} — {self.year}"
+
+
+class IndicatorValue(models.Model):
+    """This year's value of one indicator in a report: a number, never text."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("valeur d'indicateur")
+        verbose_name_plural = _("valeurs d'indicateurs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator"], name="followup_one_value_per_indicator"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value}"
+
+
+class ReportPhoto(models.Model):
+    """A photo of a report, resized, with its text alternative and the consent to publish it."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=report_photo_upload_to, max_length=200)
+    alt_text = models.CharField(_("texte alternatif"), max_length=250)
+    consent = models.BooleanField(
+        _("les personnes visibles ont consenti à la diffusion de la photo"), default=False
+    )
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo du rapport")
+        verbose_name_plural = _("photos du rapport")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.alt_text
+
+
+class ReportReminder(models.Model):
+    """A reminder mail sent for one year's report: kept so that each is sent once only."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10)  # "month" or "week"
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "year", "kind"], name="followup_one_reminder_each"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application_id} {self.year} {self.kind}"

@@ -32,6 +32,24 @@ urlpatterns = [
         views.SupportMessageView.as_view(),
         name="request_message",
     ),
+    path(
+        "mon-espace/suivi/<int:pk>/indicateurs/",
+        views.IndicatorCreateView.as_view(),
+        name="indicator_create",
+    ),
+    path(
+        "mon-espace/suivi/<int:pk>/rapport/<int:year>/", views.ReportView.as_view(), name="report"
+    ),
+    path(
+        "mon-espace/suivi/<int:pk>/rapport/<int:year>/photos/",
+        views.ReportPhotoCreateView.as_view(),
+        name="report_photo",
+    ),
+    path(
+        "mon-espace/suivi/photos/<int:photo_pk>/",
+        views.ReportPhotoFileView.as_view(),
+        name="photo_file",
+    ),
     # The instruction team
     path("instruction/suivi/", views.StaffListView.as_view(), name="staff_list"),
     path(

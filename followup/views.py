@@ -2,23 +2,26 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from followup import selectors, services
-from followup.enums import ConventionStatus
+from followup import reports, selectors, services
+from followup.enums import ConventionStatus, ReportStatus
 from followup.forms import (
     ConventionAcceptForm,
     ConventionModelForm,
+    IndicatorForm,
+    ReportForm,
+    ReportPhotoForm,
     SupportChoiceForm,
     SupportMessageForm,
     SupportRequestForm,
     SupportRequestUpdateForm,
 )
-from followup.models import SupportRequest
+from followup.models import Indicator, ProgressReport, ReportPhoto, SupportRequest
 from label.models import Wave
 
 
@@ -58,6 +61,9 @@ class HolderPageMixin(FollowedApplicationMixin):
             "request_form": forms.get("request_form") or SupportRequestForm(),
             "message_form": SupportMessageForm(),
             "bound_message": forms.get("bound_message"),
+            "indicators": list(application.indicators.all()),
+            "indicator_form": IndicatorForm(),
+            **reports.report_status_for_application(application),
         }
         view = TemplateView(request=self.request, template_name="followup/holder_followup.html")
         return view.render_to_response(context, status=status)
@@ -289,3 +295,141 @@ class ConventionModelView(StaffMixin, TemplateView):
             ),
         )
         return redirect("followup:convention_model", wave_pk=self.wave.pk)
+
+
+# --- Yearly progress reports (the holder) -------------------------------------------------------
+
+
+class IndicatorCreateView(HolderPageMixin, View):
+    """The holder adds an indicator with its unit."""
+
+    def post(self, request, pk):
+        self.check_holder()
+        form = IndicatorForm(request.POST)
+        if form.is_valid():
+            reports.indicator_add(
+                application=self.get_application(), by=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("L'indicateur est ajouté."))
+        else:
+            messages.error(request, _("Indiquez le nom de l'indicateur et son unité."))
+        return redirect("followup:holder", pk=pk)
+
+
+class ReportView(FollowedApplicationMixin, TemplateView):
+    """The report of one year: a draft the holder edits (with autosave) until sent."""
+
+    template_name = "followup/report_form.html"
+
+    def get_report(self):
+        application = self.get_application()
+        year = self.kwargs["year"]
+        if self.request.user.has_perm("followup.act_as_holder", application):
+            return reports.report_get_or_create_draft(
+                application=application, year=year, by=self.request.user
+            )
+        report = ProgressReport.objects.filter(application=application, year=year).first()
+        if report is None:
+            raise Http404
+        return report
+
+    def get_context_data(self, form=None, photo_form=None, **kwargs):
+        application = self.get_application()
+        report = self.get_report()
+        indicators = list(Indicator.objects.filter(application=application))
+        values = {value.indicator_id: value.value for value in report.values.all()}
+        initial = {"achievements": report.achievements, "difficulties": report.difficulties}
+        initial.update({f"indicator_{pk}": value for pk, value in values.items()})
+        editable = report.status == ReportStatus.DRAFT and self.request.user.has_perm(
+            "followup.act_as_holder", application
+        )
+        return super().get_context_data(
+            application=application,
+            report=report,
+            editable=editable,
+            indicators=indicators,
+            values=values,
+            photos=list(report.photos.all()),
+            form=form or ReportForm(initial=initial, indicators=indicators),
+            photo_form=photo_form or ReportPhotoForm(),
+            due=reports.report_due_date(application, report.year),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        if not request.user.has_perm("followup.act_as_holder", application):
+            raise PermissionDenied
+        report = self.get_report()
+        indicators = list(Indicator.objects.filter(application=application))
+        form = ReportForm(request.POST, indicators=indicators)
+        autosave = request.headers.get("X-Autosave") == "1"
+        if not form.is_valid():
+            if autosave:
+                return JsonResponse({"saved": False, "errors": form.errors}, status=400)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            reports.report_save_draft(
+                report=report,
+                by=request.user,
+                achievements=form.cleaned_data["achievements"],
+                difficulties=form.cleaned_data["difficulties"],
+                values=form.indicator_values(),
+            )
+            if autosave:
+                return JsonResponse({"saved": True})
+            if "send" in request.POST:
+                reports.report_send(report=report, by=request.user)
+                messages.success(request, _("Votre rapport est envoyé à l'équipe du PMA. Merci !"))
+                return redirect("followup:holder", pk=application.pk)
+        except ValidationError as error:
+            if autosave:
+                return JsonResponse({"saved": False, "errors": error.messages}, status=400)
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, _("Le brouillon est enregistré."))
+        return redirect("followup:report", pk=application.pk, year=report.year)
+
+
+class ReportPhotoCreateView(ReportView):
+    """The holder adds a photo to a draft report."""
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        if not request.user.has_perm("followup.act_as_holder", application):
+            raise PermissionDenied
+        report = self.get_report()
+        photo_form = ReportPhotoForm(request.POST, request.FILES)
+        if photo_form.is_valid():
+            try:
+                reports.report_photo_add(
+                    report=report,
+                    by=request.user,
+                    upload=photo_form.cleaned_data["image"],
+                    alt_text=photo_form.cleaned_data["alt_text"],
+                    consent=photo_form.cleaned_data["consent"],
+                )
+            except ValidationError as error:
+                photo_form.add_error("image", error)
+        if photo_form.errors:
+            return self.render_to_response(self.get_context_data(photo_form=photo_form), status=400)
+        messages.success(request, _("La photo est ajoutée au rapport."))
+        return redirect("followup:report", pk=application.pk, year=report.year)
+
+
+class ReportPhotoFileView(PermissionRequiredMixin, View):
+    """A report's photo, for its holder and for staff only."""
+
+    permission_required = "label.access_applicant_area"
+
+    def get(self, request, photo_pk):
+        photo = (
+            ReportPhoto.objects.select_related("report__application").filter(pk=photo_pk).first()
+        )
+        if photo is None or not request.user.has_perm(
+            "followup.view_followup", photo.report.application
+        ):
+            raise Http404
+        response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

@@ -365,6 +365,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.remind_reviewers",
         "schedule": 3600.0,
     },
+    # Yearly progress reports of labelled projects: reminders a month and a week before the
+    # wave's date, once each (followup/reports.py); daily is precise enough.
+    "remind-progress-reports": {
+        "task": "followup.remind_reports",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # Retention of personal data (privacy/retention.py): once a day, at night.
     "apply-retention": {
         "task": "privacy.apply_retention",
