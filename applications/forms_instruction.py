@@ -239,3 +239,26 @@ class StaffNoteForm(forms.Form):
         help_text=_("Visible de l'équipe d'instruction seulement, jamais du porteur."),
         error_messages={"required": _("La note ne peut pas être vide.")},
     )
+
+
+class BulkSelectionForm(forms.Form):
+    """The files ticked in the staff table and the action chosen for them."""
+
+    action = forms.ChoiceField(
+        label=_("Action sur les dossiers sélectionnés"),
+        choices=(),
+        error_messages={"required": _("Choisissez une action.")},
+    )
+    ids = forms.TypedMultipleChoiceField(
+        label=_("Dossiers sélectionnés"),
+        coerce=int,
+        choices=(),
+        error_messages={"required": _("Sélectionnez au moins un dossier.")},
+    )
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Choisir une action…"))] + list(actions)
+        self.fields["action"].widget.attrs["class"] = "form-select"
+        # The ids are checked against the wave by the selector, not listed here.
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit()

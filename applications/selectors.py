@@ -160,6 +160,19 @@ def application_list_for_staff(wave, filters=None):
     return applications.order_by(*_staff_ordering(filters.get("sort")))
 
 
+def application_list_selected_for_staff(wave, ids):
+    """The filed applications of a wave among the ids a staff member ticked, by reference.
+
+    Ids of drafts, of another wave or of no file are simply not found: the caller reports
+    them as such.
+    """
+    return list(
+        Application.objects.filter(STAFF_VISIBLE, wave=wave, pk__in=list(ids))
+        .select_related("wave", "owner")
+        .order_by(F("reference").asc(nulls_last=True), "pk")
+    )
+
+
 def application_state_counts(wave):
     """How many applications of a wave are in each state, in the order of the state machine.
 

@@ -83,6 +83,11 @@ urlpatterns = [
         name="instruction_export",
     ),
     path(
+        "instruction/actions/",
+        instruction.InstructionBulkView.as_view(),
+        name="instruction_bulk",
+    ),
+    path(
         "instruction/candidatures/<int:pk>/",
         instruction.StaffApplicationDetailView.as_view(),
         name="instruction_detail",

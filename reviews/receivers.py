@@ -6,8 +6,8 @@ from label.models import Wave
 from label.signals import wave_created
 
 # Imported with the receivers (ReviewsConfig.ready()) so that the reviews' lines of the staff
-# to-do are registered at start-up, like the export columns.
-from reviews import todo  # noqa: F401 -- registers on import
+# to-do and its bulk action of the staff table are registered at start-up.
+from reviews import bulk, todo  # noqa: F401 -- register on import
 from reviews.models import Committee, Criterion
 from reviews.models.criteria import default_grid_create
 

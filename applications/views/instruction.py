@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView, View
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from applications import selectors, services, workflow
+from applications.bulk import EXPORT_ACTION, bulk_action_get, bulk_actions, bulk_run
 from applications.conditions import eligibility_checklist_items
 from applications.enums import ApplicationState
 from applications.exports import (
@@ -28,6 +29,7 @@ from applications.exports import (
     export_render,
 )
 from applications.forms_instruction import (
+    BulkSelectionForm,
     DeclareEligibleForm,
     ExportForm,
     MotivationForm,
@@ -116,6 +118,9 @@ class InstructionHomeView(InstructionAccessMixin, TemplateView):
             is_filtered=any(name in filters for name in (*form.FILTER_NAMES, "q")),
             sort_links=_sort_links(sort),
             export_form=ExportForm(),
+            bulk_choices=_bulk_choices(),
+            # « Tout sélectionner » works without JavaScript: the page comes back ticked.
+            select_all=self.request.GET.get("tout") == "1",
             # The export repeats the table's query: the same wave, search, filters and sort.
             export_hidden=[("wave", wave.number)]
             + [
@@ -126,6 +131,81 @@ class InstructionHomeView(InstructionAccessMixin, TemplateView):
             ],
         )
         return context
+
+
+def _bulk_choices():
+    """The actions of the staff table's selection: the registered ones, then the export."""
+    return [(action.key, action.label) for action in bulk_actions()] + [
+        (EXPORT_ACTION, gettext_lazy("Exporter la sélection (CSV)"))
+    ]
+
+
+class InstructionBulkView(InstructionAccessMixin, TemplateView):
+    """One action on the files ticked in the staff table: confirm, then apply file by file.
+
+    The first post (from the table) shows the files and what the action asks for; nothing
+    changes before « Confirmer ». The second applies the action through the workflow, once
+    per file, and reports which files moved and which were refused, and why. The export
+    changes nothing and is downloaded at once.
+    """
+
+    template_name = "applications/instruction_bulk.html"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        wave = _posted_wave(request.POST)
+        selection = BulkSelectionForm(request.POST, actions=_bulk_choices())
+        if wave is None or not selection.is_valid():
+            for errors in (selection.errors if wave else {"": [_("Aucune vague.")]}).values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(_home_url(wave))
+        ids = selection.cleaned_data["ids"]
+        key = selection.cleaned_data["action"]
+        if key == EXPORT_ACTION:
+            query = "&".join(f"ids={pk}" for pk in ids)
+            export_url = reverse("applications:instruction_export")
+            return redirect(f"{export_url}?wave={wave.number}&{query}")
+        action = bulk_action_get(key)
+        applications = selectors.application_list_selected_for_staff(wave, ids)
+        found = {application.pk for application in applications}
+        missing = [pk for pk in ids if pk not in found]
+        data = request.POST if request.POST.get("confirm") == "1" else None
+        form = action.make_form(data, wave) if action.make_form else None
+        context = {
+            "wave": wave,
+            "action": action,
+            "form": form,
+            "applications": applications,
+            "missing": missing,
+            "ids": ids,
+            "home_url": _home_url(wave),
+        }
+        if data is None or (form is not None and not form.is_valid()):
+            return self.render_to_response(self.get_context_data(step="confirm", **context))
+        outcomes = bulk_run(
+            action=action,
+            applications=applications,
+            by=request.user,
+            data=form.cleaned_data if form is not None else {},
+        )
+        context.update(
+            step="done",
+            moved=[outcome for outcome in outcomes if outcome.moved],
+            refused=[outcome for outcome in outcomes if not outcome.moved],
+        )
+        return self.render_to_response(self.get_context_data(**context))
+
+
+def _posted_wave(data):
+    """The wave of the posted "wave" number; None when it names none."""
+    wanted = data.get("wave", "")
+    return Wave.objects.filter(number=int(wanted)).first() if wanted.isdigit() else None
+
+
+def _home_url(wave):
+    url = reverse("applications:instruction_home")
+    return f"{url}?wave={wave.number}" if wave is not None else url
 
 
 # Columns of the table that sort, with their header.
@@ -167,8 +247,13 @@ class InstructionExportView(InstructionAccessMixin, View):
         if export_format not in EXPORT_FORMATS:
             export_format = "csv"
         columns = export_columns_for(request.GET.getlist("columns")) or export_columns()
-        filters = StaffApplicationFilterForm(request.GET).filters()
-        applications = selectors.application_list_for_staff(wave, filters)
+        ids = [value for value in request.GET.getlist("ids") if value.isdigit()]
+        if ids:
+            # The bulk action « Exporter la sélection »: the ticked files only.
+            applications = selectors.application_list_selected_for_staff(wave, ids)
+        else:
+            filters = StaffApplicationFilterForm(request.GET).filters()
+            applications = selectors.application_list_for_staff(wave, filters)
         content, content_type, extension = export_render(applications, columns, export_format)
         stamp = timezone.localdate().isoformat()
         response = HttpResponse(content, content_type=content_type)
