@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from followup.enums import SupportKind, SupportRequestStatus
 from followup.models import ConventionModel
-from label.enums import Role
-from label.models import User
+from label.enums import Epci, Role, Theme
+from label.models import User, Wave
 
 
 class ConventionModelForm(forms.ModelForm):
@@ -155,3 +155,21 @@ class ReportPhotoForm(forms.Form):
         label=_("Les personnes reconnaissables sur la photo ont consenti à sa diffusion."),
         required=True,
     )
+
+
+class FollowupFilterForm(forms.Form):
+    """The filters of the staff list: wave, agglomeration, theme."""
+
+    wave = forms.TypedChoiceField(label=_("Vague"), required=False, coerce=int, empty_value=None)
+    agglomeration = forms.ChoiceField(
+        label=_("Agglomération"), required=False, choices=[("", _("Toutes"))] + list(Epci.choices)
+    )
+    theme = forms.ChoiceField(
+        label=_("Thème"), required=False, choices=[("", _("Tous"))] + list(Theme.choices)
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wave"].choices = [("", _("Toutes"))] + [
+            (wave.number, str(wave)) for wave in Wave.objects.order_by("-number")
+        ]

@@ -1,10 +1,10 @@
 """Reads of the follow-up that own their select_related / prefetch."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 
 from applications.enums import ApplicationState
 from applications.models import Application
-from followup.enums import OPEN_REQUEST_STATES, SIGNED_CONVENTION_STATES
+from followup.enums import SIGNED_CONVENTION_STATES
 from followup.models import Convention, SupportMessage, SupportRequest
 from reviews.models import JuryDecision
 
@@ -43,29 +43,6 @@ def support_request_list_for_application(application):
 def convention_get(application):
     """The convention of an application, or None while none was drawn up."""
     return Convention.objects.filter(application=application).first()
-
-
-def followup_list_for_staff(*, wave=None, agglomeration=None, theme=None):
-    """Every followed project with its convention and count of open requests, for staff."""
-    queryset = (
-        Application.objects.filter(state__in=FOLLOWED_STATES)
-        .select_related("wave", "convention")
-        .annotate(
-            open_requests=Count(
-                "support_requests",
-                filter=Q(support_requests__status__in=list(OPEN_REQUEST_STATES)),
-                distinct=True,
-            )
-        )
-        .order_by("-wave__number", "title", "pk")
-    )
-    if wave:
-        queryset = queryset.filter(wave__number=wave)
-    if agglomeration:
-        queryset = queryset.filter(communes__epci=agglomeration).distinct()
-    if theme:
-        queryset = queryset.filter(themes_index__contains=f"|{theme}|")
-    return queryset
 
 
 def convention_is_signed(application_id):

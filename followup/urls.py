@@ -52,6 +52,7 @@ urlpatterns = [
     ),
     # The instruction team
     path("instruction/suivi/", views.StaffListView.as_view(), name="staff_list"),
+    path("instruction/suivi/export.csv", views.StaffExportView.as_view(), name="staff_export"),
     path(
         "instruction/suivi/projets/<int:pk>/",
         views.StaffDetailView.as_view(),

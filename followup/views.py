@@ -1,5 +1,7 @@
 """Pages of the follow-up: the holder's in /mon-espace/suivi/, the team's in /instruction/suivi/."""
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -8,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from followup import reports, selectors, services
+from catalogue.views.public import bar_chart
+from followup import dashboard, reports, selectors, services
 from followup.enums import ConventionStatus, ReportStatus
 from followup.forms import (
     ConventionAcceptForm,
     ConventionModelForm,
+    FollowupFilterForm,
     IndicatorForm,
     ReportForm,
     ReportPhotoForm,
@@ -22,7 +26,9 @@ from followup.forms import (
     SupportRequestUpdateForm,
 )
 from followup.models import Indicator, ProgressReport, ReportPhoto, SupportRequest
+from label.enums import Theme
 from label.models import Wave
+from label.spreadsheets import spreadsheet_safe
 
 
 class FollowedApplicationMixin(PermissionRequiredMixin):
@@ -192,16 +198,92 @@ class StaffMixin(PermissionRequiredMixin):
 
 
 class StaffListView(StaffMixin, TemplateView):
-    """Every followed project, for the instruction team."""
+    """Every followed project for the instruction team, filtered, with the indicators' charts."""
 
     template_name = "followup/staff_list.html"
 
+    def filters(self):
+        form = FollowupFilterForm(self.request.GET or None)
+        return form, (form.cleaned_data if form.is_valid() else {})
+
     def get_context_data(self, **kwargs):
+        form, filters = self.filters()
+        rows = dashboard.followup_rows(
+            dashboard.followup_list_for_staff(
+                wave=filters.get("wave"),
+                agglomeration=filters.get("agglomeration"),
+                theme=filters.get("theme"),
+            )
+        )
+        theme_labels = dict(Theme.choices)
+        charts = [
+            {
+                "id": f"indicateurs-{code}",
+                "chart": bar_chart(
+                    [(None, f"{year} — {label}", total) for year, label, total in totals],
+                    title=_("Indicateurs — %(theme)s") % {"theme": theme_labels[code]},
+                ),
+            }
+            for code, totals in dashboard.indicator_totals(wave=filters.get("wave")).items()
+        ]
         return super().get_context_data(
-            projects=list(selectors.followup_list_for_staff()),
+            rows=rows,
+            filter_form=form,
+            charts=charts,
             waves=Wave.objects.order_by("-number"),
+            query=self.request.GET.urlencode(),
             **kwargs,
         )
+
+
+class StaffExportView(StaffListView):
+    """The list as CSV (UTF-8 with BOM, cells made safe for spreadsheets)."""
+
+    def get(self, request, *args, **kwargs):
+        _form, filters = self.filters()
+        rows = dashboard.followup_rows(
+            dashboard.followup_list_for_staff(
+                wave=filters.get("wave"),
+                agglomeration=filters.get("agglomeration"),
+                theme=filters.get("theme"),
+            )
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="suivi-projets-labellises.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [
+                _("Référence"),
+                _("Projet"),
+                _("Porteur"),
+                _("Vague"),
+                _("État"),
+                _("Convention"),
+                _("Demandes ouvertes"),
+                _("Dernier rapport"),
+                _("Prochain rapport attendu le"),
+                _("Alertes"),
+            ]
+        )
+        for row in rows:
+            application = row["application"]
+            writer.writerow(
+                spreadsheet_safe(value)
+                for value in [
+                    application.reference,
+                    application.title,
+                    application.holder_name,
+                    application.wave.number,
+                    application.get_state_display(),
+                    row["convention"].get_status_display() if row["convention"] else "",
+                    row["open_requests"],
+                    row["last_report"].year if row["last_report"] else "",
+                    row["next_due"].isoformat() if row["next_due"] else "",
+                    " ; ".join(str(alert) for alert in row["alerts"]),
+                ]
+            )
+        return response
 
 
 class StaffDetailView(StaffMixin, FollowedApplicationMixin, TemplateView):
@@ -225,6 +307,7 @@ class StaffDetailView(StaffMixin, FollowedApplicationMixin, TemplateView):
             support_requests=support_requests,
             message_form=SupportMessageForm(),
             ConventionStatus=ConventionStatus,
+            **reports.report_status_for_application(application),
             **kwargs,
         )
 
