@@ -36,7 +36,7 @@ THUMBNAIL_LARGE_SIZE = (1200, 1200)
 # A commune as an entry shows it, from the entry's facets column.
 CommuneRef = namedtuple("CommuneRef", ["insee_code", "name"])
 # Paths under /projets/ that a project's slug must not take.
-RESERVED_SLUGS = {"statistiques"}
+RESERVED_SLUGS = {"statistiques", "carte"}
 IMAGE_VARIANT_CARD = "vignette"
 IMAGE_VARIANT_LARGE = "grande"
 

@@ -3,14 +3,15 @@ from django.urls import path
 
 from catalogue.feeds import LatestProjectsFeed
 from catalogue.sitemaps import SITEMAPS
-from catalogue.views import opendata, public
+from catalogue.views import maps, opendata, public
 
 app_name = "catalogue"
 
 urlpatterns = [
-    # "statistiques/" comes before "<slug>/", which would swallow it.
+    # "statistiques/" and "carte/" come before "<slug>/", which would swallow it.
     path("projets/", public.catalogue_list, name="list"),
     path("projets/statistiques/", public.catalogue_stats_page, name="stats"),
+    path("projets/carte/", maps.catalogue_map, name="map"),
     path("projets/<slug:slug>/", public.catalogue_detail, name="detail"),
     path("projets/<slug:slug>/image/<str:variant>.jpg", public.catalogue_image, name="image"),
     path("donnees/", opendata.opendata_page, name="opendata"),

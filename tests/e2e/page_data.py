@@ -143,6 +143,11 @@ def catalogue_stats(user):
     return reverse("catalogue:stats")
 
 
+def catalogue_map(user):
+    _catalogue()
+    return reverse("catalogue:map")
+
+
 def opendata_page(user):
     _catalogue()
     return reverse("catalogue:opendata")

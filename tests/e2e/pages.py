@@ -132,6 +132,7 @@ PAGES = [
     PageCase("projets", data.catalogue_list, screenshot=True),
     PageCase("projet", data.catalogue_detail, screenshot=True),
     PageCase("projets-statistiques", data.catalogue_stats),
+    PageCase("projets-carte", data.catalogue_map),
     PageCase("donnees", data.opendata_page),
     # Areas by role
     PageCase("accueil-connecte", "/", user="instruction_user"),

@@ -1,0 +1,111 @@
+"""Benchmark of the territory map (/projets/carte/) beside the catalogue list (/projets/).
+
+Issue 15 asks that drawing the map cost less than the catalogue list page itself. Both pages
+are measured on the same generated catalogue (10,000 synthetic entries by default, see
+bench_catalogue.py), in two ways:
+
+- "drawn": the cache is emptied before each request, as after a change of the catalogue:
+  the map is projected, counted and written out, the list queried and rendered;
+- "cached": what a visitor gets between two changes (the pages are kept per catalogue
+  version).
+
+The geometry itself (reading and projecting the GeoJSON) is done once per process; its cost
+is printed on its own.
+
+    .venv/bin/python bench/bench_map.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/label_euralens \\
+        .venv/bin/python bench/bench_map.py --entries 10000 --runs 20
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_catalogue  # noqa: E402 -- sets Django up, and generates the entries
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+
+def measure(client, url, runs, *, cold):
+    """Median wall-clock and CPU time (ms) of `runs` requests, after a warm-up."""
+    for _ in range(3):
+        client.get(url)
+    wall, cpu = [], []
+    for _ in range(runs):
+        if cold:
+            cache.clear()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=20)
+    options = parser.parse_args()
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    database = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        handle, test_name = tempfile.mkstemp(prefix="bench-map-", suffix=".sqlite3")
+        os.close(handle)
+    else:
+        test_name = f"test_{database['NAME']}_benchmap_{os.getpid()}"
+    database.setdefault("TEST", {})["NAME"] = test_name
+    settings.CATALOGUE_BENCHMARK = True
+    settings.DEBUG = False
+    bench_catalogue.install_bench_urls()
+
+    old_name = database["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        count = bench_catalogue.generate(options.entries)
+        from catalogue.map import territory
+
+        started = time.perf_counter()
+        territory()
+        geometry_ms = (time.perf_counter() - started) * 1000
+        print(
+            f"{connection.vendor}: {count} synthetic entries; geometry read and projected once "
+            f"a process in {geometry_ms:.1f} ms; median of {options.runs} requests each"
+        )
+        client = Client()
+        rows = []
+        for label, url in (
+            ("catalogue list", "/projets/"),
+            ("map", "/projets/carte/"),
+            ("catalogue list, theme", "/projets/?theme=nature"),
+            ("map, theme", "/projets/carte/?theme=nature"),
+        ):
+            for cold in (True, False):
+                wall, cpu = measure(client, url, options.runs, cold=cold)
+                rows.append((label, url, "drawn" if cold else "cached", wall, cpu))
+        print(f"{'page':24} {'url':30} {'mode':7} {'wall ms':>8} {'cpu ms':>7}")
+        for label, url, mode, wall, cpu in rows:
+            print(f"{label:24} {url:30} {mode:7} {wall:8.2f} {cpu:7.2f}")
+        drawn = {label: cpu for label, _url, mode, _wall, cpu in rows if mode == "drawn"}
+        ratio = drawn["map"] / drawn["catalogue list"]
+        print(
+            f"map drawn ÷ list drawn (cpu): {ratio:.2f} (aim: below 1); "
+            f"with a theme: {drawn['map, theme'] / drawn['catalogue list, theme']:.2f}"
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if connection.vendor == "sqlite" and os.path.exists(test_name):
+            os.remove(test_name)
+
+
+if __name__ == "__main__":
+    main()

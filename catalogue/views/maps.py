@@ -1,0 +1,110 @@
+"""The map of the territory's labelled projects: an SVG drawn by the server, and its table."""
+
+from django.db.models import Exists, OuterRef
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from catalogue.map import MAP_CREDIT, legend, map_cached, map_counts, map_svg, territory
+from catalogue.models import CatalogueEntry
+from catalogue.selectors import (
+    catalogue_entry_count,
+    catalogue_entry_list,
+    catalogue_filter_options,
+    catalogue_filters_parse,
+)
+from catalogue.views.public import _active_filters, _filter_options, filters_query
+from label.enums import Agglomeration
+
+# Projects without a commune named under the map; more are counted, not listed.
+WITHOUT_COMMUNE_SHOWN = 12
+
+
+def _table_rows(rows):
+    """The table's rows as HTML, built in Python: a template loop over 150 rows would cost
+    more than drawing the map itself."""
+    html = []
+    for row in rows:
+        html.append(
+            f'<tr><th scope="row"><a href="{escape(row["url"])}">{escape(row["name"])}</a></th>'
+            f"<td>{escape(row['agglomeration'])}</td>"
+            f'<td class="text-end">{row["count"]}</td></tr>'
+        )
+    return mark_safe("".join(html))  # noqa: S308 -- every value is escaped
+
+
+def _map_data(filters):
+    """Everything the page shows of the map for a set of filters (kept in cache)."""
+    # The commune filter only outlines its commune: the map keeps counting the others.
+    counting = filters.without("commune")
+    entries = catalogue_entry_list(counting)
+    counts = map_counts(entries)
+    query = filters_query(counting)
+    prefix = f"{reverse('catalogue:list')}?{query}{'&' if query else ''}commune="
+
+    def link(code):
+        return prefix + code
+
+    land = territory()
+    agglomerations = dict(Agglomeration.choices)
+    rows = sorted(
+        (
+            {
+                "name": shape.name,
+                "agglomeration": agglomerations.get(shape.epci, ""),
+                "count": counts[shape.insee_code],
+                "url": link(shape.insee_code),
+            }
+            for shape in land.communes
+            if counts.get(shape.insee_code)
+        ),
+        key=lambda row: (-row["count"], row["name"]),
+    )
+    through = CatalogueEntry.communes.through
+    # One more than shown, to know whether there are more: counting them all would cost a
+    # scan of the catalogue for a sentence.
+    without_commune = list(
+        entries.filter(~Exists(through.objects.filter(catalogueentry_id=OuterRef("pk"))))
+        .order_by("sort_name")
+        .values_list("name", "slug")[: WITHOUT_COMMUNE_SHOWN + 1]
+    )
+    detail = reverse("catalogue:detail", kwargs={"slug": "-"})
+    title = _("Carte des projets labellisés par commune")
+    return {
+        "svg": map_svg(counts, link=link, title=title, highlighted=filters.commune),
+        "table_rows": _table_rows(rows),
+        "total": catalogue_entry_count(counting, entries),
+        "communes_with": len(rows),
+        "communes_without": len(land.communes) - len(rows),
+        "without_commune": [
+            {"name": name, "url": detail.replace("/-/", f"/{slug}/")}
+            for name, slug in without_commune[:WITHOUT_COMMUNE_SHOWN]
+        ],
+        "without_commune_more": len(without_commune) > WITHOUT_COMMUNE_SHOWN,
+    }
+
+
+@require_safe
+def catalogue_map(request):
+    """/projets/carte/: the communes shaded by their number of projects, the same as a table.
+
+    The catalogue's filters (theme, agglomeration, year, wave, award, search) apply; each
+    commune links to the catalogue filtered on it with the same filters.
+    """
+    filters, _errors = catalogue_filters_parse(request.GET)
+    options = catalogue_filter_options()
+    data = map_cached(("page", filters), lambda: _map_data(filters))
+    context = {
+        **data,
+        "filters": filters,
+        "select_options": _filter_options(options, filters),
+        "active_filters": _active_filters(filters, options),
+        "is_filtered": filters.is_filtered,
+        "legend": legend(),
+        "credit": MAP_CREDIT,
+        "list_query": filters_query(filters),
+    }
+    return render(request, "catalogue/map.html", context)

@@ -1,0 +1,131 @@
+"""The map of the territory (/projets/carte/): geometry, counts, filters, links, cache."""
+
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalogue.map import MAP_CREDIT, map_step, territory
+from catalogue.models import CatalogueEntry
+from catalogue.services import CATALOGUE_CSV, catalogue_import
+from tests.factories import CatalogueEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+MAP_URL = "/projets/carte/"
+
+
+@pytest.fixture
+def history(db):
+    assert catalogue_import(source=CATALOGUE_CSV).ok
+
+
+def commune_links(html):
+    """{name: (count, href)} of the communes drawn on the map."""
+    found = {}
+    pattern = r'<a href="([^"]+)" aria-label="([^":]+) : (\d+) projets? labellisés?"'
+    for href, name, count in re.findall(pattern, html):
+        found[unescape(name)] = (int(count), unescape(href))
+    return found
+
+
+def table_counts(html):
+    pattern = (
+        r"<tr><th scope=\"row\"><a href=\"[^\"]+\">([^<]+)</a></th><td>[^<]*</td>"
+        r"<td class=\"text-end\">(\d+)</td></tr>"
+    )
+    return {unescape(name): int(count) for name, count in re.findall(pattern, html)}
+
+
+def test_the_territory_has_150_communes_in_a_drawing_wider_than_high():
+    land = territory()
+
+    assert len(land.communes) == 150
+    assert {shape.epci for shape in land.communes} == {"CALL", "CAHC", "CABBALR"}
+    assert land.width == 800 and 350 < land.height < 550
+    lens = land.by_code["62498"]
+    assert lens.name == "Lens" and lens.path.startswith("M") and lens.path.endswith("Z")
+    assert 0 < lens.label_x < land.width and 0 < lens.label_y < land.height
+    # Only agglomeration borders and the outer edge are drawn, not every commune's edge.
+    assert 0 < land.borders.count("L") < sum(shape.path.count("L") for shape in land.communes)
+
+
+def test_map_shows_every_commune_with_its_count_and_the_table_agrees(client, history):
+    html = client.get(MAP_URL).content.decode()
+
+    links = commune_links(html)
+    assert len(links) == 150
+    assert links["Liévin"][0] == 2
+    assert links["Lens"][0] == 3
+    assert links["Ablain-Saint-Nazaire"][0] == 0
+    assert links["Liévin"][1] == "/projets/?commune=62510"
+    assert table_counts(html) == {name: count for name, (count, _url) in links.items() if count}
+    assert "20 projets labellisés" in html
+    assert MAP_CREDIT in html
+    # Projects without a commune are named below the map rather than lost.
+    assert "Chaîne des parcs" in html and "Comité Grand Artois" in html
+    assert "<script" not in html.split("</svg>")[0] and " style=" not in html
+
+
+def test_palette_steps_cap_at_four():
+    assert [map_step(count) for count in (0, 1, 2, 3, 4, 9)] == [0, 1, 2, 3, 4, 4]
+
+
+def test_the_catalogue_filters_apply_to_the_map_and_to_its_links(client, history):
+    html = client.get(MAP_URL, {"theme": "nature", "agglomeration": "CAHC"}).content.decode()
+
+    counted = {name: count for name, (count, _url) in commune_links(html).items() if count}
+    # The Parc des Îles (3 communes) and the Parc des Berges (5): the Parc des Berges stands in
+    # CAHC through two of its communes, and the map shows all five.
+    assert counted == {
+        "Harnes": 1,
+        "Hénin-Beaumont": 1,
+        "Courrières": 1,
+        "Fouquières-lès-Lens": 1,
+        "Loison-sous-Lens": 1,
+        "Noyelles-sous-Lens": 1,
+        "Drocourt": 1,
+        "Rouvroy": 1,
+    }
+    assert commune_links(html)["Harnes"][1] == (
+        "/projets/?theme=nature&agglomeration=CAHC&commune=62413"
+    )
+    assert "2 projets labellisés" in html
+
+
+def test_a_commune_filter_outlines_it_and_keeps_the_others_counted(client, history):
+    html = client.get(MAP_URL, {"commune": "62510"}).content.decode()
+
+    assert re.search(r'aria-label="Liévin : 2 projets labellisés" class="[^"]*map-current', html)
+    assert commune_links(html)["Lens"][0] == 3
+
+
+def test_the_map_is_kept_until_the_catalogue_changes(client, history):
+    client.get(MAP_URL)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(MAP_URL)
+    cached_queries = len(queries)
+
+    CatalogueEntryFactory(name="Jardin de Lens", communes=["62498"])
+    html = client.get(MAP_URL).content.decode()
+
+    assert cached_queries <= 2, [query["sql"] for query in queries]
+    assert commune_links(html)["Lens"][0] == 4
+    assert "21 projets labellisés" in html
+
+
+def test_unpublished_entries_are_not_counted(client, history):
+    CatalogueEntry.objects.filter(name="Cuisine centrale de Liévin").update(is_published=False)
+    CatalogueEntryFactory(name="Relance", is_published=False, communes=["62510"])
+
+    html = client.get(MAP_URL).content.decode()
+
+    assert commune_links(html)["Liévin"][0] == 1
+
+
+def test_a_project_may_not_take_the_map_s_address(db):
+    entry = CatalogueEntryFactory(name="Carte")
+
+    assert entry.slug != "carte"
