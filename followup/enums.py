@@ -36,3 +36,9 @@ OPEN_REQUEST_STATES = {SupportRequestStatus.OPEN, SupportRequestStatus.IN_PROGRE
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     SENT = "sent", _("Envoyé")
+
+
+class NewsStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de validation")
+    APPROVED = "approved", _("Publiée")
+    REJECTED = "rejected", _("Refusée")

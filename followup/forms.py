@@ -173,3 +173,25 @@ class FollowupFilterForm(forms.Form):
         self.fields["wave"].choices = [("", _("Toutes"))] + [
             (wave.number, str(wave)) for wave in Wave.objects.order_by("-number")
         ]
+
+
+class NewsForm(forms.Form):
+    """A short news item of the project, with an optional photo and its text alternative."""
+
+    title = forms.CharField(label=_("Titre de l'actualité"), max_length=150)
+    body = forms.CharField(
+        label=_("Texte"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    image = forms.FileField(label=_("Photo (JPEG ou PNG, facultative)"), required=False)
+    image_alt = forms.CharField(
+        label=_("Texte alternatif de la photo"),
+        max_length=250,
+        required=False,
+        help_text=_("Obligatoire avec une photo : ce qu'elle montre."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("image") and not (data.get("image_alt") or "").strip():
+            self.add_error("image_alt", _("Décrivez la photo dans son texte alternatif."))
+        return data

@@ -6,7 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from followup.enums import ConventionStatus, ReportStatus, SupportKind, SupportRequestStatus
+from followup.enums import (
+    ConventionStatus,
+    NewsStatus,
+    ReportStatus,
+    SupportKind,
+    SupportRequestStatus,
+)
 
 DEFAULT_PREAMBLE = _(
     "Le Pôle Métropolitain de l'Artois (PMA) a attribué le Label Euralens au projet décrit "
@@ -314,3 +320,41 @@ class ReportReminder(models.Model):
 
     def __str__(self):
         return f"{self.application_id} {self.year} {self.kind}"
+
+
+def news_photo_upload_to(instance, filename):
+    """A random name; the photo is served through a view once the news is approved."""
+    return f"private/followup-news/{secrets.token_hex(16)}.jpg"
+
+
+class ProjectNews(models.Model):
+    """A short update of a labelled project, published on its public page once staff approve."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="news"
+    )
+    title = models.CharField(_("titre"), max_length=150)
+    body = models.TextField(_("texte"), max_length=2000)
+    image = models.ImageField(
+        _("photo"), upload_to=news_photo_upload_to, blank=True, max_length=200
+    )
+    image_alt = models.CharField(_("texte alternatif de la photo"), max_length=250, blank=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=NewsStatus.choices, default=NewsStatus.PENDING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("actualité du projet")
+        verbose_name_plural = _("actualités des projets")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title

@@ -4,8 +4,8 @@ from django.db.models import Prefetch
 
 from applications.enums import ApplicationState
 from applications.models import Application
-from followup.enums import SIGNED_CONVENTION_STATES
-from followup.models import Convention, SupportMessage, SupportRequest
+from followup.enums import SIGNED_CONVENTION_STATES, NewsStatus
+from followup.models import Convention, ProjectNews, SupportMessage, SupportRequest
 from reviews.models import JuryDecision
 
 FOLLOWED_STATES = (ApplicationState.LABELLED, ApplicationState.REVOKED)
@@ -56,4 +56,9 @@ def public_followup_for_application(application_id):
     """What the public page shows of a project's follow-up: the jury's « atouts »."""
     decision = JuryDecision.objects.filter(application_id=application_id).first()
     # The « atouts » field comes with the jury's work on issue 14; absent, nothing is shown.
-    return {"atouts": getattr(decision, "atouts", "") or ""}
+    news = ProjectNews.objects.filter(
+        application_id=application_id,
+        status=NewsStatus.APPROVED,
+        application__state=ApplicationState.LABELLED,
+    )
+    return {"atouts": getattr(decision, "atouts", "") or "", "news": list(news)}

@@ -50,6 +50,10 @@ urlpatterns = [
         views.ReportPhotoFileView.as_view(),
         name="photo_file",
     ),
+    path(
+        "mon-espace/suivi/<int:pk>/actualites/", views.NewsCreateView.as_view(), name="news_create"
+    ),
+    path("projets/actualites/<int:news_pk>/photo.jpg", views.news_photo, name="news_photo"),
     # The instruction team
     path("instruction/suivi/", views.StaffListView.as_view(), name="staff_list"),
     path("instruction/suivi/export.csv", views.StaffExportView.as_view(), name="staff_export"),
@@ -77,6 +81,11 @@ urlpatterns = [
         "instruction/suivi/demandes/<int:pk>/message/",
         views.SupportMessageView.as_view(staff=True),
         name="staff_request_message",
+    ),
+    path(
+        "instruction/suivi/actualites/<int:news_pk>/",
+        views.NewsDecideView.as_view(),
+        name="news_decide",
     ),
     path(
         "instruction/suivi/vagues/<int:wave_pk>/convention/",

@@ -11,13 +11,14 @@ from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
 from catalogue.views.public import bar_chart
-from followup import dashboard, reports, selectors, services
-from followup.enums import ConventionStatus, ReportStatus
+from followup import dashboard, news, reports, selectors, services
+from followup.enums import ConventionStatus, NewsStatus, ReportStatus
 from followup.forms import (
     ConventionAcceptForm,
     ConventionModelForm,
     FollowupFilterForm,
     IndicatorForm,
+    NewsForm,
     ReportForm,
     ReportPhotoForm,
     SupportChoiceForm,
@@ -25,7 +26,7 @@ from followup.forms import (
     SupportRequestForm,
     SupportRequestUpdateForm,
 )
-from followup.models import Indicator, ProgressReport, ReportPhoto, SupportRequest
+from followup.models import Indicator, ProgressReport, ProjectNews, ReportPhoto, SupportRequest
 from label.enums import Theme
 from label.models import Wave
 from label.spreadsheets import spreadsheet_safe
@@ -69,6 +70,8 @@ class HolderPageMixin(FollowedApplicationMixin):
             "bound_message": forms.get("bound_message"),
             "indicators": list(application.indicators.all()),
             "indicator_form": IndicatorForm(),
+            "news_form": forms.get("news_form") or NewsForm(),
+            "news_items": list(application.news.all()),
             **reports.report_status_for_application(application),
         }
         view = TemplateView(request=self.request, template_name="followup/holder_followup.html")
@@ -307,6 +310,7 @@ class StaffDetailView(StaffMixin, FollowedApplicationMixin, TemplateView):
             support_requests=support_requests,
             message_form=SupportMessageForm(),
             ConventionStatus=ConventionStatus,
+            news_items=list(application.news.all()),
             **reports.report_status_for_application(application),
             **kwargs,
         )
@@ -516,3 +520,59 @@ class ReportPhotoFileView(PermissionRequiredMixin, View):
         response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+
+# --- News of the project ------------------------------------------------------------------------
+
+
+class NewsCreateView(HolderPageMixin, View):
+    """The holder proposes a news item; it is published after staff approval."""
+
+    def post(self, request, pk):
+        self.check_holder()
+        form = NewsForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                news.news_propose(
+                    application=self.get_application(),
+                    by=request.user,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    upload=form.cleaned_data["image"],
+                    image_alt=form.cleaned_data["image_alt"],
+                )
+            except ValidationError as error:
+                form.add_error("image", error)
+        if form.errors:
+            return self.render_holder_page(status=400, news_form=form)
+        messages.success(
+            request, _("Votre actualité est envoyée : elle sera publiée après validation.")
+        )
+        return redirect("followup:holder", pk=pk)
+
+
+class NewsDecideView(StaffMixin, View):
+    """Staff approve or reject a proposed news item."""
+
+    def post(self, request, news_pk):
+        item = get_object_or_404(ProjectNews, pk=news_pk)
+        news.news_decide(
+            news=item, by=request.user, approve=request.POST.get("decision") == "approve"
+        )
+        messages.success(request, _("L'actualité est traitée ; le porteur est prévenu."))
+        return redirect("followup:staff_detail", pk=item.application_id)
+
+
+def news_photo(request, news_pk):
+    """The photo of a published news item, public like the project page it appears on."""
+    item = (
+        ProjectNews.objects.select_related("application")
+        .filter(pk=news_pk, status=NewsStatus.APPROVED, application__state="labelled")
+        .exclude(image="")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
