@@ -84,9 +84,23 @@ class SessionIdleMiddleware:
 
 
 # URL names a session awaiting its second factor may still reach.
-OTP_PENDING_ALLOWED = {"accounts:otp_verify", "accounts:logout", "set_language", "label:health"}
+OTP_PENDING_ALLOWED = {
+    "accounts:otp_verify",
+    "accounts:logout",
+    "set_language",
+    "label:health",
+    # The passkey ceremony of the verification page.
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
+}
 # URL names that stay open to an account that must enrol (the enrolment itself, logout...).
-OTP_ENROLMENT_ALLOWED = OTP_PENDING_ALLOWED | {"accounts:otp_setup", "accounts:otp_recovery_codes"}
+OTP_ENROLMENT_ALLOWED = OTP_PENDING_ALLOWED | {
+    "accounts:otp_setup",
+    "accounts:otp_recovery_codes",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+}
 
 
 def _redirect_with_next(url_name, request):

@@ -6,6 +6,7 @@ from catalogue.api import api
 urlpatterns = [
     path("", include("label.urls")),
     path("", include("accounts.urls")),
+    path("comptes/cles-d-acces/", include("accounts.passkey_urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("", include("certificates.urls")),

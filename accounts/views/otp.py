@@ -73,6 +73,7 @@ class OTPManageView(LoginRequiredMixin, TemplateView):
         device = otp.device_get_confirmed(user)
         return super().get_context_data(
             device=device,
+            passkeys=list(otp.passkeys_of(user).order_by("created_at")),
             codes_left=otp.recovery_codes_left(user) if device else 0,
             required=otp.otp_required_for(user),
             renew_form=renew_form or OTPCodeForm(prefix="renew"),
@@ -152,7 +153,11 @@ class OTPVerifyView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(next_url=safe_next_url(self.request), **kwargs)
+        return super().get_context_data(
+            next_url=safe_next_url(self.request),
+            has_passkeys=otp.passkeys_of(self.request.user).exists(),
+            **kwargs,
+        )
 
     def form_valid(self, form):
         request = self.request

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_fsm",
     # The second factor's devices (accounts/models.py) and passkeys are django-otp devices.
     "django_otp",
+    "django_otp_webauthn",
     # The project's apps, from the floor up; imports go one way only, from an app to the
     # ones listed before it (import-linter checks it: `make lint`).
     "label",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-otp's: request.user.is_verified() from the device that passed (passkeys read it).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Security of accounts (accounts/middleware.py, label/middleware.py): idle sessions, the
     # second factor of staff, rate limits of the account forms, the audit trail. They read
@@ -197,6 +200,16 @@ OTP_ENCRYPTION_KEY = os.environ.get("OTP_ENCRYPTION_KEY", "")
 # django-otp's throttling: after n wrong codes in a row a device waits 2^(n-1) seconds.
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys (django-otp-webauthn, accounts/passkeys.py): a second factor after the password,
+# never a login on their own; the relying party is the site's host name.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Label Euralens"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.passkeys.relying_party_id"
+# The origins whose pages may use a passkey: the site's own (SITE_URL, HTTPS) unless listed;
+# WebAuthn needs a secure context, and plain HTTP is one only on localhost (`make run`).
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OTP_WEBAUTHN_ALLOWED_ORIGINS") or [
+    SITE_URL if SITE_URL.startswith("https://") else "http://localhost:8000"
+]
 # Sessions end after this many seconds without a request: 30 minutes for the accounts that
 # must use a second factor, 2 hours for the others; and 8 hours after the login in any case.
 SESSION_IDLE_TIMEOUT_STAFF = int(os.environ.get("SESSION_IDLE_TIMEOUT_STAFF", str(30 * 60)))

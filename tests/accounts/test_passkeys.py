@@ -1,0 +1,53 @@
+"""Passkeys (django-otp-webauthn) inside the portal's second-factor contract."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from accounts import otp
+from accounts.passkeys import relying_party_id
+from tests.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _pending_login(client, user):
+    otp.device_enrol(user=user, secret=otp.random_secret())
+    client.post(reverse("accounts:login"), {"username": user.email, "password": DEMO_PASSWORD})
+    assert client.session[otp.SESSION_PENDING_KEY] is True
+
+
+def test_a_session_awaiting_its_second_factor_may_start_a_passkey_check(client, jury_member):
+    _pending_login(client, jury_member)
+
+    response = client.post(
+        reverse("otp_webauthn:credential-authentication-begin"),
+        data="{}",
+        content_type="application/json",
+        HTTP_HOST="localhost:8000",
+    )
+
+    options = json.loads(response.content)
+    assert options["rpId"] == "localhost"
+    assert options["challenge"]
+    assert client.session["otp_webauthn_authentication_state"]
+
+
+def test_a_session_awaiting_its_second_factor_cannot_register_a_passkey(client, jury_member):
+    _pending_login(client, jury_member)
+
+    response = client.post(
+        reverse("otp_webauthn:credential-registration-begin"),
+        data="{}",
+        content_type="application/json",
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:otp_verify"))
+    assert "otp_webauthn_register_state" not in client.session
+
+
+def test_the_relying_party_is_the_host_name_without_port(rf):
+    assert relying_party_id(rf.get("/", HTTP_HOST="localhost:8123")) == "localhost"
+    assert relying_party_id(rf.get("/", HTTP_HOST="testserver")) == "testserver"
