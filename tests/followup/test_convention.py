@@ -4,6 +4,7 @@ import hashlib
 from io import BytesIO
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -212,3 +213,18 @@ def test_other_labelled_project_not_followed_by_holder(holder_client, roles):
     response = holder_client.get(reverse("followup:holder", args=[other.pk]))
 
     assert response.status_code == 404
+
+
+def test_jury_atouts_in_convention_and_on_public_page(holder_client, project):
+    from catalogue.services import catalogue_entry_publish_from_application
+    from tests.factories.jury import decision_for
+
+    decision_for(project, atouts="Gouvernance partagée exemplaire avec les habitants.")
+    entry = catalogue_entry_publish_from_application(project)
+
+    pdf = holder_client.get(reverse("followup:convention_pdf", args=[project.pk])).content
+    page = Client().get(entry.get_absolute_url()).content.decode()
+
+    assert "Gouvernance partagée exemplaire" in pdf_text(pdf)
+    assert "Atouts — ont été reconnus dans ce projet" in page
+    assert "Gouvernance partagée exemplaire avec les habitants." in page
