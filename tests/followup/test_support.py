@@ -160,3 +160,9 @@ def test_application_page_links_to_the_followup(holder_client, project):
     page = holder_client.get(reverse("applications:detail", args=[project.pk])).content.decode()
 
     assert reverse("followup:holder", args=[project.pk]) in page
+
+
+def test_applicant_home_links_to_the_followup(holder_client, project):
+    page = holder_client.get(reverse("applications:applicant_home")).content.decode()
+
+    assert reverse("followup:holder", args=[project.pk]) in page
