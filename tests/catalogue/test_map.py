@@ -129,3 +129,31 @@ def test_a_project_may_not_take_the_map_s_address(db):
     entry = CatalogueEntryFactory(name="Carte")
 
     assert entry.slug != "carte"
+
+
+def test_a_project_page_shows_its_communes_on_a_locator_map(client, history):
+    berges = CatalogueEntry.objects.get(name="Parc des Berges de la Souchez")
+
+    html = client.get(berges.get_absolute_url()).content.decode()
+
+    locator = re.search(r'<svg class="locator-map".*?</svg>', html, re.S).group(0)
+    assert 'role="img"' in locator
+    title = re.search(r"<title[^>]*>([^<]+)</title>", locator).group(1)
+    assert unescape(title).startswith("Localisation du projet : ")
+    assert all(
+        name in unescape(title)
+        for name in ("Courrières", "Harnes", "Loison-sous-Lens", "Noyelles-sous-Lens")
+    )
+    lit = re.search(r'<path class="locator-lit" d="([^"]+)"', locator).group(1)
+    # Five communes highlighted: one closed outline (at least) each.
+    assert lit.count("M") >= 5
+    assert MAP_CREDIT in locator
+
+
+def test_a_project_without_commune_highlights_its_whole_area(client, history):
+    parcs = CatalogueEntry.objects.get(name="Chaîne des parcs")
+
+    html = client.get(parcs.get_absolute_url()).content.decode()
+
+    locator = re.search(r'<svg class="locator-map".*?</svg>', html, re.S).group(0)
+    assert re.search(r'<path class="locator-land" d=""', locator)  # every commune is lit

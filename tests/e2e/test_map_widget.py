@@ -63,3 +63,17 @@ def test_map_counts_the_twenty_projects_and_lievin_leads_to_its_projects(page, h
         "Cuisine centrale de Liévin",
         "Aménagements d'accès et de desserte du Louvre-Lens",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_project_page_shows_a_locator_map(page, history):
+    page.goto("/projets/parc-des-berges-de-la-souchez/")
+
+    locator = page.locator("svg.locator-map")
+    assert locator.is_visible()
+    box = locator.bounding_box()
+    assert 150 < box["width"] <= 360
+    assert "Harnes" in locator.get_attribute("aria-labelledby") or "Harnes" in (
+        page.locator("#locator-titre").text_content()
+    )
+    _shoot(page, "projet-localisation")
