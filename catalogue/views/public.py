@@ -52,8 +52,16 @@ CHART_BAR_HEIGHT = 20
 # dropped at once when the catalogue changes (its key carries the catalogue's version); a
 # proxy cannot be told, so its copy is kept short.
 PUBLIC_PAGE_MAX_AGE = 300
-# The server's copy lives until the catalogue changes; this bounds keys nobody asks for again.
-PUBLIC_PAGE_CACHE_SECONDS = 24 * 60 * 60
+# The server's copy is dropped by a change of the catalogue; this bounds the keys of pages
+# nobody asks for again (every free-text search has its own).
+PUBLIC_PAGE_CACHE_SECONDS = 60 * 60
+# Query parameters of the catalogue's pages that are kept: a query string with any other
+# name, a repeated name or a very long value is rendered for its visitor alone, so that
+# made-up query strings cannot fill the cache with copies of the same page.
+CATALOGUE_LIST_PARAMS = frozenset(
+    {"q", "theme", "agglomeration", "commune", "year", "wave", "award", "sort", "page"}
+)
+PUBLIC_PAGE_PARAM_MAX_LENGTH = 200
 
 
 def _visitor_is_anonymous_and_stateless(request):
@@ -71,6 +79,14 @@ def _visitor_is_anonymous_and_stateless(request):
     )
 
 
+def _query_is_kept(request, params):
+    """Is the query string made only of `params`, each once and of reasonable length?"""
+    return all(
+        name in params and len(values) == 1 and len(values[0]) <= PUBLIC_PAGE_PARAM_MAX_LENGTH
+        for name, values in request.GET.lists()
+    )
+
+
 def _page_cache_key(request):
     """Key of a public page: catalogue version, language, host, path and query string."""
     address = f"{request.get_host()}{request.get_full_path()}"
@@ -78,7 +94,7 @@ def _page_cache_key(request):
     return f"catalogue:page:{catalogue_version()}:{translation.get_language()}:{digest}"
 
 
-def public_page(view):
+def public_page(*, params=frozenset()):
     """Serve anonymous visitors the page from the cache, and let proxies keep it too.
 
     For a visitor without session or message cookie the rendered page is kept under a key
@@ -86,46 +102,58 @@ def public_page(view):
     the catalogue serves a fresh page, and a hit reads no database row. The answer carries
     an ETag (304 on If-None-Match), `Cache-Control: public` and neither a CSRF cookie nor
     `Vary: Cookie`. A page whose rendering asked for a CSRF token (a POST form) or did not
-    answer 200 is neither kept nor made public; signed-in visitors get the page as before.
-    A reverse proxy must bypass its cache when a session cookie is present and key it on the
-    language cookie (see the README).
+    answer 200 is neither kept nor made public, nor is a query string with parameters other
+    than `params`; signed-in visitors get the page as before. A reverse proxy must bypass its
+    cache when a session cookie is present and key it on the language cookie (see the README).
     """
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        # Asking for the user also settles it now, before the session is declared unread
-        # below: the audit middleware asks again after the view, even on a 304.
-        if not _visitor_is_anonymous_and_stateless(request) or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        key = _page_cache_key(request)
-        kept = cache.get(key)
-        if kept is None:
-            response = view(request, *args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            # Asking for the user also settles it now, before the session is declared unread
+            # below: the audit middleware asks again after the view, even on a 304.
             if (
-                response.status_code != 200
-                or response.streaming
-                or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-                or response.cookies
+                not _visitor_is_anonymous_and_stateless(request)
+                or not _query_is_kept(request, params)
+                or request.user.is_authenticated
             ):
-                return response
-            content = response.content
-            etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
-            kept = (content, response["Content-Type"], etag)
-            cache.set(key, kept, PUBLIC_PAGE_CACHE_SECONDS)
-        content, content_type, etag = kept
-        response = get_conditional_response(request, etag=etag) or HttpResponse(
-            content, content_type=content_type
-        )
-        response["ETag"] = etag
-        patch_cache_control(response, public=True, max_age=PUBLIC_PAGE_MAX_AGE)
-        session = getattr(request, "session", None)
-        if session is not None and session.session_key is None and not session.modified:
-            # The account middlewares looked into the (empty) session of every request; the
-            # page does not depend on it, so the session middleware must not add Vary: Cookie.
-            session.accessed = False
-        return response
+                return view(request, *args, **kwargs)
+            return _kept_page(request, view, args, kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+def _kept_page(request, view, args, kwargs):
+    """The page from the cache (rendered and kept on a miss), with its public headers."""
+    key = _page_cache_key(request)
+    kept = cache.get(key)
+    if kept is None:
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code != 200
+            or response.streaming
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            or response.cookies
+        ):
+            return response
+        content = response.content
+        etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+        kept = (content, response["Content-Type"], etag)
+        cache.set(key, kept, PUBLIC_PAGE_CACHE_SECONDS)
+    content, content_type, etag = kept
+    response = get_conditional_response(request, etag=etag) or HttpResponse(
+        content, content_type=content_type
+    )
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=PUBLIC_PAGE_MAX_AGE)
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key is None and not session.modified:
+        # The account middlewares looked into the (empty) session of every request; the
+        # page does not depend on it, so the session middleware must not add Vary: Cookie.
+        session.accessed = False
+    return response
 
 
 def filters_query(filters, **overrides):
@@ -226,7 +254,7 @@ class CountedPaginator(Paginator):
 
 
 @require_safe
-@public_page
+@public_page(params=CATALOGUE_LIST_PARAMS)
 def catalogue_list(request):
     """The catalogue: cards, filters, search, sorting and pages, all in the query string.
 
@@ -294,7 +322,7 @@ def _json_ld(request, entry):
 
 
 @require_safe
-@public_page
+@public_page()
 def catalogue_detail(request, slug):
     """The page of one labelled project, with its related projects and JSON-LD data."""
     entry = catalogue_entry_get_public(slug)
@@ -363,7 +391,7 @@ def bar_chart(rows, *, title):
 
 
 @require_safe
-@public_page
+@public_page()
 def catalogue_stats_page(request):
     """Charts of the labelled projects per year, theme and agglomeration, with tables."""
     stats = catalogue_stats()

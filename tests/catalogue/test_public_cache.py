@@ -125,3 +125,30 @@ def test_pages_with_a_post_form_still_set_the_csrf_cookie(client):
 
     assert settings.CSRF_COOKIE_NAME in response.cookies
     assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["?utm_source=lettre", "?theme=nature&theme=habitat", "?q=" + "a" * 201]
+)
+def test_made_up_query_strings_are_rendered_but_not_kept(client, query):
+    CatalogueEntryFactory(name="Terril fleuri", themes=["nature"])
+    client.get(LIST_URL + query)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL + query)
+
+    assert "Projets labellisés" in response.content.decode()  # rendered for this visitor
+    assert len(queries) > 0  # ... again: no copy was kept
+    assert "public" not in response.get("Cache-Control", "")
+    assert "ETag" not in response
+
+
+def test_project_page_with_a_query_string_is_not_kept(client):
+    entry = CatalogueEntryFactory(name="Terril fleuri")
+
+    kept = client.get(entry.get_absolute_url())
+    tagged = client.get(entry.get_absolute_url() + "?utm_source=lettre")
+
+    assert "public" in kept["Cache-Control"]
+    assert "public" not in tagged.get("Cache-Control", "")
+    assert "Terril fleuri" in tagged.content.decode()
