@@ -63,6 +63,11 @@ urlpatterns = [
         name="otp_recovery_codes_download",
     ),
     path(
+        "comptes/double-authentification/codes-de-secours/nouveaux/",
+        otp.OTPRecoveryCodesNewView.as_view(),
+        name="otp_recovery_codes_new",
+    ),
+    path(
         "comptes/double-authentification/desactiver/",
         otp.OTPDisableView.as_view(),
         name="otp_disable",

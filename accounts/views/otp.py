@@ -19,7 +19,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -31,6 +32,8 @@ from label.audit import audit_record
 from label.models import AuditAction
 
 SESSION_FAILURES_KEY = "otp_failures"
+# Set when a first passkey made the account's recovery codes: they are shown once, next.
+SESSION_SHOW_CODES_KEY = "otp_recovery_codes_to_show"
 MAX_FAILURES = 5
 CODES_TEMPLATE = "registration/otp_recovery_codes.html"
 
@@ -63,6 +66,25 @@ def _show_recovery_codes(request, codes, *, next_url):
     return _no_store(response)
 
 
+def codes_after_passkey_url(next_url=None):
+    """Where a first passkey leads: its recovery codes, then `next_url`."""
+    url = reverse("accounts:otp_recovery_codes_new")
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+class OTPRecoveryCodesNewView(LoginRequiredMixin, View):
+    """The recovery codes made when a first passkey turned the second factor on, shown once."""
+
+    def get(self, request):
+        codes = None
+        if request.session.pop(SESSION_SHOW_CODES_KEY, False):
+            codes = sealed.unseal_codes(request.session)
+        next_url = safe_next_url(request, "accounts:otp_manage")
+        if not codes:
+            return redirect(next_url)
+        return _show_recovery_codes(request, codes, next_url=next_url)
+
+
 class OTPManageView(LoginRequiredMixin, TemplateView):
     """The account's second factor: on or off, recovery codes left, renewal, deactivation."""
 
@@ -71,9 +93,11 @@ class OTPManageView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, renew_form=None, disable_form=None, **kwargs):
         user = self.request.user
         device = otp.device_get_confirmed(user)
+        passkeys = list(otp.passkeys_of(user).order_by("created_at"))
         return super().get_context_data(
             device=device,
-            passkeys=list(otp.passkeys_of(user).order_by("created_at")),
+            passkeys=passkeys,
+            passkey_after_url=None if device or passkeys else codes_after_passkey_url(),
             codes_left=otp.recovery_codes_left(user) if device else 0,
             required=otp.otp_required_for(user),
             renew_form=renew_form or OTPCodeForm(prefix="renew"),
@@ -103,6 +127,9 @@ class OTPSetupView(LoginRequiredMixin, FormView):
             secret=otp.grouped_secret(otp.base32_secret(device)),
             required=otp.otp_required_for(user),
             next_url=safe_next_url(self.request, "accounts:otp_manage"),
+            passkey_after_url=codes_after_passkey_url(
+                safe_next_url(self.request, "accounts:otp_manage")
+            ),
             **kwargs,
         )
 

@@ -10,7 +10,8 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
-from accounts import otp
+from accounts import otp, sealed
+from accounts.views.otp import SESSION_SHOW_CODES_KEY
 from label.audit import audit_record
 from label.models import AuditAction
 
@@ -27,8 +28,11 @@ class PasskeyRegistrationCompleteView(CompleteCredentialRegistrationView):
         if response.status_code == 200:
             audit_record(action=AuditAction.OTP_ENABLED, request=request, extra={"passkey": True})
             if not had_factor:
-                # As after a TOTP enrolment: the account just proved it holds the device.
+                # As after a TOTP enrolment: the account just proved it holds the device, and
+                # gets ten recovery codes, shown once on the page the script goes to next.
                 otp.session_mark_verified(request.session)
+                sealed.seal_codes(request.session, otp.recovery_codes_renew(user=request.user))
+                request.session[SESSION_SHOW_CODES_KEY] = True
         return response
 
 

@@ -51,3 +51,24 @@ def test_a_session_awaiting_its_second_factor_cannot_register_a_passkey(client, 
 def test_the_relying_party_is_the_host_name_without_port(rf):
     assert relying_party_id(rf.get("/", HTTP_HOST="localhost:8123")) == "localhost"
     assert relying_party_id(rf.get("/", HTTP_HOST="testserver")) == "testserver"
+
+
+def test_the_codes_of_a_first_passkey_are_shown_once(client, jury_member):
+    from accounts import sealed
+    from accounts.views.otp import SESSION_SHOW_CODES_KEY
+    from tests.conftest import login
+
+    login(client, jury_member)
+    codes = otp.recovery_codes_renew(user=jury_member)
+    session = client.session
+    sealed.seal_codes(session, codes)
+    session[SESSION_SHOW_CODES_KEY] = True
+    session.save()
+    url = reverse("accounts:otp_recovery_codes_new") + "?next=/jury/"
+
+    first = client.get(url)
+    second = client.get(url)
+
+    assert all(code in first.content.decode() for code in codes)
+    assert first["Cache-Control"] == "no-store"
+    assert second.status_code == 302 and second["Location"] == "/jury/"

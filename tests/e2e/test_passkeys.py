@@ -111,8 +111,15 @@ def test_passkey_enrolment_then_login_with_the_virtual_authenticator(page, roles
 
     password_login(page, user, "/jury/")
     expect(page.locator("h1")).to_have_text("Activer la double authentification")
-    with page.expect_navigation(url=re.compile(r"/jury/$")):
+    with page.expect_navigation(url=re.compile(r"/codes-de-secours/nouveaux/")):
         page.get_by_role("button", name=re.compile("Ajouter une clé d'accès")).click()
+    # A first passkey turns the second factor on: ten recovery codes, shown once.
+    expect(page.locator("h1")).to_have_text("Vos codes de secours")
+    codes = re.findall(r"[A-Z2-7]{4}(?:-[A-Z2-7]{4}){3}", page.locator("main").inner_text())
+    assert len(set(codes)) == 10
+    assert RecoveryCode.objects.filter(device__user=user, used_at__isnull=True).count() == 10
+    click_and_wait(page, page.get_by_role("link", name="J'ai noté mes codes, continuer"))
+    expect(page).to_have_url(re.compile(r"/jury/$"))
 
     credential = WebAuthnCredential.objects.get(user=user)
     assert credential.confirmed
