@@ -71,6 +71,11 @@ urlpatterns = [
         session.SessionActionView.as_view(),
         name="jury_session_item_action",
     ),
+    path(
+        "jury/avis/<int:panel_pk>/",
+        session.AdvisoryPanelView.as_view(),
+        name="advisory_panel",
+    ),
     path("jury/dossiers/<int:pk>/", jury.JuryFileView.as_view(), name="jury_file"),
     path("jury/dossiers/<int:pk>/decision/", jury.JuryDecisionView.as_view(), name="jury_decision"),
     path("jury/dossiers/<int:pk>/recusation/", jury.JuryRecuseView.as_view(), name="jury_recuse"),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reviews.jury.forms import DATE_WIDGET
 from reviews.jury.selectors import jury_member_list
-from reviews.models.sessions import VoteChoice
+from reviews.models.sessions import AdvisoryOpinionChoice, VoteChoice
 
 
 class SessionOpenForm(forms.Form):
@@ -59,4 +59,16 @@ class ItemWriteForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Les forces du projet, publiées avec le label."),
+    )
+
+
+class AdvisoryOpinionForm(forms.Form):
+    opinion = forms.ChoiceField(
+        label=_("Avis"), choices=AdvisoryOpinionChoice.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Commentaire (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )

@@ -8,9 +8,20 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from applications.enums import ApplicationState
+from applications.models import Application
 from label.models import User
+from reviews.conflicts import conflict_map
 from reviews.jury.selectors import jury_file_context
-from reviews.models import Attendance, JurySession, Recusal, SessionItem, SessionVote
+from reviews.models import (
+    AdvisoryOpinion,
+    AdvisoryPanel,
+    Attendance,
+    JurySession,
+    Recusal,
+    SessionItem,
+    SessionVote,
+)
 from reviews.models.sessions import VoteChoice
 
 
@@ -122,6 +133,7 @@ def session_screen(session, user):
         screen.recused = True
         return screen
     screen.file = jury_file_context(item.application)
+    screen.opinions = advisory_opinions_for(item.application)
     screen.own_vote = (
         SessionVote.objects.filter(item=item, member=user).values_list("choice", flat=True).first()
         or ""
@@ -138,12 +150,29 @@ def session_screen(session, user):
 # --- The minutes of a sitting ----------------------------------------------------------------
 
 
+def advisory_opinions_for(application):
+    """The advisory panels' opinions on a file, panel by panel (the jury reads who gave them)."""
+    return list(
+        AdvisoryOpinion.objects.filter(application=application)
+        .select_related("panel", "member")
+        .order_by("panel__name", "member__full_name", "pk")
+    )
+
+
+def advisory_panels_for_member(user):
+    """The panels the user sits on, with their wave, newest wave first."""
+    return list(
+        AdvisoryPanel.objects.filter(members=user).select_related("wave").order_by("-wave__number")
+    )
+
+
 @dataclass
 class ItemMinutes:
     item: SessionItem
     counts: list  # [(label, number)] every choice, abstentions included
     first_round: list  # the same for a reopened vote's first round, else []
     recusals: list
+    opinions: list = field(default_factory=list)  # advisory opinions, cited in the minutes
 
 
 @dataclass
@@ -208,6 +237,23 @@ def session_minutes(session, *, reader=None):
                 counts=_count_rows(item.counts),
                 first_round=_count_rows(item.first_round["counts"]) if item.first_round else [],
                 recusals=item.application.all_recusals,
+                opinions=advisory_opinions_for(item.application),
             )
         )
     return minutes
+
+
+def advisory_files_for_member(panel, user):
+    """The panel's shortlisted files the member may read (conflicts left out, as for
+    reviewers), each with the member's own opinion: [(application, opinion or None)]."""
+    applications = list(
+        Application.objects.filter(wave_id=panel.wave_id, state=ApplicationState.DELIBERATION)
+        .prefetch_related("communes")
+        .order_by("reference", "pk")
+    )
+    conflicts = {pk for pk, _member in conflict_map(applications, [user])}
+    own = {
+        opinion.application_id: opinion
+        for opinion in AdvisoryOpinion.objects.filter(panel=panel, member=user)
+    }
+    return [(a, own.get(a.pk)) for a in applications if a.pk not in conflicts]

@@ -7,6 +7,7 @@ rendered per user: a member recused from the current file receives only that fac
 """
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,13 +17,20 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from applications.models import Application
 from label.pdf import render_pdf
 from reviews.jury import session_selectors as selectors
 from reviews.jury import sessions
-from reviews.jury.session_forms import ItemWriteForm, ReopenForm, SessionOpenForm, VoteForm
+from reviews.jury.session_forms import (
+    AdvisoryOpinionForm,
+    ItemWriteForm,
+    ReopenForm,
+    SessionOpenForm,
+    VoteForm,
+)
 from reviews.jury.views import JuryAreaMixin, JuryWaveMixin
 from reviews.mixins import error_messages
-from reviews.models import SessionItem
+from reviews.models import AdvisoryPanel, SessionItem
 
 
 class SessionOpenView(JuryWaveMixin, TemplateView):
@@ -218,3 +226,61 @@ class SessionMinutesView(SessionMixin, View):
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class AdvisoryPanelView(LoginRequiredMixin, TemplateView):
+    """A panel member (« Jury jeunes ») reads the shortlisted files and gives an opinion on each."""
+
+    template_name = "reviews/jury_session_advisory.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.panel = get_object_or_404(
+            AdvisoryPanel.objects.select_related("wave"), pk=kwargs["panel_pk"]
+        )
+        if not self.panel.members.filter(pk=request.user.pk).exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        rows = [
+            (
+                application,
+                opinion,
+                AdvisoryOpinionForm(
+                    prefix=f"a{application.pk}",
+                    initial={"opinion": opinion.opinion, "comment": opinion.comment}
+                    if opinion
+                    else None,
+                ),
+            )
+            for application, opinion in selectors.advisory_files_for_member(
+                self.panel, self.request.user
+            )
+        ]
+        return super().get_context_data(panel=self.panel, rows=rows, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        application = get_object_or_404(Application, pk=request.POST.get("application"))
+        form = AdvisoryOpinionForm(request.POST, prefix=f"a{application.pk}")
+        if not form.is_valid():
+            messages.error(request, _("Choisissez un avis : favorable, réservé ou défavorable."))
+        else:
+            try:
+                sessions.advisory_opinion_give(
+                    panel=self.panel,
+                    application=application,
+                    member=request.user,
+                    **form.cleaned_data,
+                )
+            except (ValidationError, PermissionDenied) as error:
+                for text in error_messages(error):
+                    messages.error(request, text)
+            else:
+                messages.success(
+                    request,
+                    _("Votre avis sur %(reference)s est enregistré.")
+                    % {"reference": application.reference},
+                )
+        return redirect(reverse("reviews:advisory_panel", kwargs={"panel_pk": self.panel.pk}))

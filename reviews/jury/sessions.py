@@ -19,10 +19,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationState
+from applications.models import Application
 from label.rules import is_jury_member
+from reviews.conflicts import conflict_map
 from reviews.jury.services import jury_decision_record
-from reviews.models import Attendance, JurySession, SessionItem, SessionVote
-from reviews.models.sessions import VOTING_STATES, SessionState, VoteChoice, VoteState
+from reviews.models import AdvisoryOpinion, Attendance, JurySession, SessionItem, SessionVote
+from reviews.models.sessions import (
+    VOTING_STATES,
+    AdvisoryOpinionChoice,
+    SessionState,
+    VoteChoice,
+    VoteState,
+)
 from reviews.ranking.selectors import ranking_for_wave
 from reviews.rules import has_jury_conflict, require_perm
 
@@ -402,3 +410,32 @@ def require_follow(session, user):
     """Refuse (PermissionDenied) a user who may not follow this sitting."""
     if not user.has_perm("reviews.follow_jury_session", session):
         raise PermissionDenied(_("Vous n'êtes pas convoqué(e) à cette séance."))
+
+
+# --- Advisory panels ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def advisory_opinion_give(*, panel, application, member, opinion, comment=""):
+    """A panel member gives (or changes) their opinion on a shortlisted file of the panel's wave.
+
+    Effects: lock the application; refuse a non-member, a file of another wave or out of
+    deliberation, and a member in conflict with the file (the reviewers' rules); one row per
+    (panel, file, member).
+    """
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    if not panel.members.filter(pk=member.pk).exists():
+        raise PermissionDenied(_("Vous n'êtes pas membre de cette instance consultative."))
+    if application.wave_id != panel.wave_id or application.state != ApplicationState.DELIBERATION:
+        raise ValidationError(_("Ce dossier n'est pas soumis à l'avis de cette instance."))
+    if conflict_map([application], [member]):
+        raise ValidationError(_("Vous êtes en conflit d'intérêts avec ce dossier : pas d'avis."))
+    if opinion not in AdvisoryOpinionChoice.values:
+        raise ValidationError(_("Avis inconnu."))
+    row, _created = AdvisoryOpinion.objects.update_or_create(
+        panel=panel,
+        application=application,
+        member=member,
+        defaults={"opinion": opinion, "comment": _text(comment, max_length=2000)},
+    )
+    return row

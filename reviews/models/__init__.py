@@ -6,9 +6,17 @@ from reviews.models.committees import Committee, ReviewerProfile
 from reviews.models.criteria import Criterion, CriterionGroup
 from reviews.models.jury import JuryDecision, JurySession, Recusal
 from reviews.models.reviews import Review, Score
-from reviews.models.sessions import Attendance, SessionItem, SessionVote
+from reviews.models.sessions import (
+    AdvisoryOpinion,
+    AdvisoryPanel,
+    Attendance,
+    SessionItem,
+    SessionVote,
+)
 
 __all__ = [
+    "AdvisoryOpinion",
+    "AdvisoryPanel",
     "Assignment",
     "Attendance",
     "Committee",

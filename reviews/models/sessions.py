@@ -162,3 +162,73 @@ class SessionVote(models.Model):
 
     def __str__(self):
         return f"{self.item_id}: {self.member_id}"
+
+
+class AdvisoryPanel(models.Model):
+    """An advisory panel of a wave (e.g. « Jury jeunes »): its members read the shortlisted
+    files and give an opinion the jury sees in session and the minutes cite."""
+
+    wave = models.ForeignKey(
+        "label.Wave",
+        verbose_name=_("vague"),
+        on_delete=models.CASCADE,
+        related_name="advisory_panels",
+    )
+    name = models.CharField(_("nom"), max_length=120)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("membres"),
+        blank=True,
+        related_name="advisory_panels",
+    )
+
+    class Meta:
+        verbose_name = _("instance consultative")
+        verbose_name_plural = _("instances consultatives")
+        ordering = ["wave", "name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class AdvisoryOpinionChoice(models.TextChoices):
+    FAVOURABLE = "favourable", _("Favorable")
+    RESERVED = "reserved", _("Réservé")
+    UNFAVOURABLE = "unfavourable", _("Défavorable")
+
+
+class AdvisoryOpinion(models.Model):
+    """A panel member's opinion on a shortlisted file, with a comment; changed until the file
+    leaves deliberation."""
+
+    panel = models.ForeignKey(
+        AdvisoryPanel, verbose_name=_("instance"), on_delete=models.CASCADE, related_name="opinions"
+    )
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("candidature"),
+        on_delete=models.CASCADE,
+        related_name="advisory_opinions",
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("membre"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    opinion = models.CharField(_("avis"), max_length=20, choices=AdvisoryOpinionChoice.choices)
+    comment = models.TextField(_("commentaire"), max_length=2000, blank=True)
+    updated_at = models.DateTimeField(_("donné le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("avis consultatif")
+        verbose_name_plural = _("avis consultatifs")
+        ordering = ["panel", "application", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "application", "member"], name="advisory_opinion_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.panel}: {self.application_id}"
