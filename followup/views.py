@@ -69,8 +69,8 @@ class HolderPageMixin(FollowedApplicationMixin):
             "message_form": SupportMessageForm(),
             "bound_message": forms.get("bound_message"),
             "indicators": list(application.indicators.all()),
-            "indicator_form": IndicatorForm(),
-            "news_form": forms.get("news_form") or NewsForm(),
+            "indicator_form": IndicatorForm(prefix="indicator"),
+            "news_form": forms.get("news_form") or NewsForm(prefix="news"),
             "news_items": list(application.news.all()),
             **reports.report_status_for_application(application),
         }
@@ -392,7 +392,7 @@ class IndicatorCreateView(HolderPageMixin, View):
 
     def post(self, request, pk):
         self.check_holder()
-        form = IndicatorForm(request.POST)
+        form = IndicatorForm(request.POST, prefix="indicator")
         if form.is_valid():
             reports.indicator_add(
                 application=self.get_application(), by=request.user, **form.cleaned_data
@@ -530,7 +530,7 @@ class NewsCreateView(HolderPageMixin, View):
 
     def post(self, request, pk):
         self.check_holder()
-        form = NewsForm(request.POST, request.FILES)
+        form = NewsForm(request.POST, request.FILES, prefix="news")
         if form.is_valid():
             try:
                 news.news_propose(

@@ -26,6 +26,7 @@ def photo():
 def propose(client, project, **data):
     payload = {"title": "Fête des récoltes", "body": "Deux cents visiteurs ce dimanche."}
     payload.update(data)
+    payload = {f"news-{key}": value for key, value in payload.items()}
     return client.post(reverse("followup:news_create", args=[project.pk]), payload)
 
 
@@ -75,7 +76,7 @@ def test_photo_without_alt_text_is_refused(holder_client, project):
     response = propose(holder_client, project, image=photo())
 
     assert not ProjectNews.objects.exists()
-    assert 'href="#id_image_alt"' in response.content.decode()
+    assert 'href="#id_news-image_alt"' in response.content.decode()
 
 
 def test_holder_cannot_approve_own_news(holder_client, project):

@@ -48,7 +48,7 @@ def png_upload(size=(2400, 1600), name="jardin.png"):
 def test_holder_adds_indicator_with_unit(holder_client, project):
     holder_client.post(
         reverse("followup:indicator_create", args=[project.pk]),
-        {"name": "Tonnes de CO₂ évitées", "unit": "t"},
+        {"indicator-name": "Tonnes de CO₂ évitées", "indicator-unit": "t"},
     )
 
     assert list(Indicator.objects.values_list("name", "unit")) == [("Tonnes de CO₂ évitées", "t")]
