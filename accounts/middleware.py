@@ -88,6 +88,7 @@ OTP_PENDING_ALLOWED = {
     "accounts:otp_verify",
     "accounts:logout",
     "set_language",
+    "label:language",
     "label:health",
     # The passkey ceremony of the verification page.
     "otp_webauthn:credential-authentication-begin",

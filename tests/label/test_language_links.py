@@ -61,3 +61,21 @@ def test_posted_language_form_still_works(client):
 
     assert response.status_code == 302
     assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_a_session_awaiting_its_second_factor_may_still_choose_its_language(
+    client, instruction_user
+):
+    from accounts import otp
+    from tests.conftest import login
+
+    login(client, instruction_user, otp_verified=False)
+    session = client.session
+    session[otp.SESSION_PENDING_KEY] = True
+    session.save()
+    assert client.get("/projets/")["Location"].startswith("/comptes/")  # held back elsewhere
+
+    response = client.get("/langue/en/", {"next": "/"})
+
+    assert response["Location"] == "/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
