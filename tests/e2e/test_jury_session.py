@@ -1,7 +1,8 @@
 """The jury in session in the browser (issue 16): a leader and three members, each in their own
 browser context. The quorum is met, two files are voted (the second a tie broken by the
 president), the member recused from the first file sees nothing of it on the screen that
-follows the leader, the minutes PDF reads right, and the announcement applies the decisions."""
+follows the leader, the « Jury jeunes » opinion shows in session, the minutes PDF reads right, and
+the announcement applies the decisions."""
 
 import io
 
@@ -13,7 +14,7 @@ from applications.enums import ApplicationState
 from label.enums import Award, Role
 from reviews.enums import JuryOutcome
 from reviews.jury import workflow
-from reviews.models import JuryDecision, JurySession, Recusal
+from reviews.models import AdvisoryPanel, JuryDecision, JurySession, Recusal
 from tests.factories import UserFactory, WaveFactory
 from tests.factories.jury import file_in_deliberation, jury_member
 from tests.factories.label import close_call
@@ -62,6 +63,19 @@ def test_a_sitting_with_three_members(open_as, roles, monkeypatch):
     first = file_in_deliberation(wave, title="Jardins partagés de Lens", reviews=[{"value": 5}])
     second = file_in_deliberation(wave, title="Ressourcerie de Liévin", reviews=[{"value": 3}])
     Recusal.objects.create(wave=wave, application=first, member=recused, reason="Lien familial.")
+    student = UserFactory(roles=[Role.APPLICANT], full_name="Lou Lycéenne", organisation="Lycée")
+    panel = AdvisoryPanel.objects.create(wave=wave, name="Jury jeunes")
+    panel.members.set([student])
+
+    # The « Jury jeunes » gives its opinion on the first file before the sitting.
+    young = open_as(student)
+    young.goto(f"/jury/avis/{panel.pk}/")
+    young.get_by_role("group", name=f"Avis sur {first.reference}").get_by_label(
+        "Favorable", exact=True
+    ).check()
+    young.locator(f"#id_a{first.pk}-comment").fill("Les jeunes du quartier y participent.")
+    _press(young, f"Enregistrer l'avis sur {first.reference}")
+    expect(young.get_by_text(f"Votre avis sur {first.reference} est enregistré.")).to_be_visible()
 
     # The leader opens the sitting.
     leader = open_as(staff)
@@ -92,10 +106,14 @@ def test_a_sitting_with_three_members(open_as, roles, monkeypatch):
     _press(leader, "Ouvrir le vote")
     for person in (president, member):
         expect(screens[person.pk].locator("#ecran-seance")).to_contain_text(first.title)
+        expect(screens[person.pk].locator("#ecran-seance")).to_contain_text(
+            "Jury jeunes — Favorable : Les jeunes du quartier y participent."
+        )
         expect(screens[person.pk].get_by_role("button", name="Voter")).to_be_visible()
     hidden = screens[recused.pk].locator("#ecran-seance")
     expect(hidden).to_contain_text("Vous vous êtes déporté(e) de ce dossier")
     expect(hidden).not_to_contain_text(first.title)
+    expect(hidden).not_to_contain_text("Jury jeunes")
     expect(hidden.get_by_role("button", name="Voter")).to_have_count(0)
     for person in (president, member):
         page = screens[person.pk]
@@ -142,6 +160,7 @@ def test_a_sitting_with_three_members(open_as, roles, monkeypatch):
     assert "égalité départagée par la voix du président" in text
     assert "Un projet exemplaire pour le bassin minier." in text
     assert "Rita Récusée (Lien familial.)" in text
+    assert "Jury jeunes — Favorable : Les jeunes du quartier y participent." in text
 
     # The decisions wait for the announcement, which then applies them.
     assert set(
