@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from label.admin_security import ReadOnlyAdmin
 from reviews.models import (
+    AdvisoryPanel,
     Assignment,
     Committee,
     Criterion,
@@ -22,6 +23,16 @@ class CommitteeAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "wave"]
     list_filter = ["wave", "kind"]
     search_fields = ["name"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(AdvisoryPanel)
+class AdvisoryPanelAdmin(admin.ModelAdmin):
+    """Advisory panels (« Jury jeunes ») of a wave and their members; opinions are given on
+    the members' own page (/jury/avis/<panel>/)."""
+
+    list_display = ["name", "wave"]
+    list_filter = ["wave"]
     filter_horizontal = ["members"]
 
 
