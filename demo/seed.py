@@ -562,6 +562,58 @@ def _application_ensure(wave, demo_file):
     return Application.objects.get(pk=application.pk)
 
 
+def followup_ensure():
+    """One labelled demo project in follow-up: its convention accepted, a first report sent.
+
+    Safe to run again: nothing is added once a convention of the demo is accepted.
+    """
+    from followup.models import Convention
+    from followup.reports import (
+        first_report_year,
+        indicator_add,
+        report_get_or_create_draft,
+        report_save_draft,
+        report_send,
+    )
+    from followup.services import convention_accept, convention_get_or_create
+
+    if Convention.objects.filter(accepted_at__isnull=False).exists():
+        return None
+    application = (
+        Application.objects.filter(state=ApplicationState.LABELLED)
+        .select_related("owner", "wave")
+        .order_by("pk")
+        .first()
+    )
+    if application is None:
+        return None
+    holder = application.owner
+    convention = convention_accept(
+        convention=convention_get_or_create(application),
+        by=holder,
+        name=holder.full_name,
+        capacity="Président·e de la structure porteuse",
+    )
+    volunteers = indicator_add(
+        application=application, by=holder, name="Bénévoles", unit="personnes"
+    )
+    plots = indicator_add(
+        application=application, by=holder, name="Parcelles attribuées", unit="parcelles"
+    )
+    report = report_get_or_create_draft(
+        application=application, year=first_report_year(application), by=holder
+    )
+    report_save_draft(
+        report=report,
+        by=holder,
+        achievements="Deux friches aménagées en jardins, une fête des récoltes ouverte à tous.",
+        difficulties="Un été sec : l'arrosage a demandé plus de bénévoles que prévu.",
+        values={volunteers.pk: 37, plots.pk: 24},
+    )
+    report_send(report=report, by=holder)
+    return convention
+
+
 def demo_build():
     """Build the whole demo (accounts, second factors, both waves); safe to run again.
 
@@ -570,5 +622,6 @@ def demo_build():
     accounts_ensure()
     enrolled = second_factors_ensure()
     announced_wave_ensure()
+    followup_ensure()
     open_wave_ensure()
     return enrolled
