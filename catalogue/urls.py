@@ -3,7 +3,7 @@ from django.urls import path
 
 from catalogue.feeds import LatestProjectsFeed
 from catalogue.sitemaps import SITEMAPS
-from catalogue.views import maps, opendata, public
+from catalogue.views import maps, opendata, public, widget
 
 app_name = "catalogue"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("projets/carte/", maps.catalogue_map, name="map"),
     path("projets/<slug:slug>/", public.catalogue_detail, name="detail"),
     path("projets/<slug:slug>/image/<str:variant>.jpg", public.catalogue_image, name="image"),
+    path("integrer/", widget.widget_help, name="widget_help"),
+    path("integrer/projets/", widget.widget_page, name="widget"),
+    path("integrer/projets.json", widget.widget_json, name="widget_json"),
     path("donnees/", opendata.opendata_page, name="opendata"),
     path("donnees/projets.csv", opendata.opendata_csv, name="opendata_csv"),
     path("donnees/projets.json", opendata.opendata_json, name="opendata_json"),

@@ -148,6 +148,16 @@ def catalogue_map(user):
     return reverse("catalogue:map")
 
 
+def widget_help(user):
+    _catalogue()
+    return reverse("catalogue:widget_help") + "?commune=62498"
+
+
+def widget_page(user):
+    _catalogue()
+    return reverse("catalogue:widget") + "?commune=62498"
+
+
 def opendata_page(user):
     _catalogue()
     return reverse("catalogue:opendata")

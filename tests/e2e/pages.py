@@ -133,6 +133,8 @@ PAGES = [
     PageCase("projet", data.catalogue_detail, screenshot=True),
     PageCase("projets-statistiques", data.catalogue_stats),
     PageCase("projets-carte", data.catalogue_map),
+    PageCase("integrer", data.widget_help),
+    PageCase("integrer-widget", data.widget_page),
     PageCase("donnees", data.opendata_page),
     # Areas by role
     PageCase("accueil-connecte", "/", user="instruction_user"),

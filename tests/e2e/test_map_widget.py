@@ -4,6 +4,8 @@ MAP_SCREENSHOTS=/tmp/map saves screenshots at 1280 and 390 px for a person to lo
 """
 
 import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,72 @@ def test_project_page_shows_a_locator_map(page, history):
         page.locator("#locator-titre").text_content()
     )
     _shoot(page, "projet-localisation")
+
+
+@pytest.fixture
+def partner_site(live_server):
+    """A commune's site on another origin (127.0.0.1 and its own port, where the portal is
+    served on localhost) whose page frames the widget for Lens.
+
+    A real second server rather than a page made up by the browser's router: Chromium
+    refuses a page of unknown address to frame a local one (local network access checks).
+    """
+    html = (
+        "<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>Mairie</title>"
+        "</head><body><h1>Nos projets</h1>"
+        f"<iframe src='{live_server.url}/integrer/projets/?commune=62498' "
+        "title='Projets labellisés' width='600' height='520'></iframe></body></html>"
+    ).encode()
+
+    class Partner(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Partner)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_widget_shows_lens_projects_inside_a_frame_of_another_origin(
+    page, history, live_server, partner_site
+):
+    failures = []
+    page.on("requestfailed", lambda request: failures.append((request.url, request.failure)))
+
+    page.goto(partner_site)
+
+    frame = page.frame_locator("iframe")
+    names = frame.locator(".widget-name")
+    names.first.wait_for()
+    texts = {text.split("\n")[0].strip() for text in names.all_inner_texts()}
+    assert texts == {
+        "Forêt urbaine de Lens",
+        "Louvre Lens Vallée",
+        "Aménagements d'accès et de desserte du Louvre-Lens",
+    }
+    widget_frame = page.frames[1]
+    assert widget_frame.url.startswith(live_server.url)
+    assert not page.url.startswith(live_server.url)  # two origins indeed
+    assert not failures, failures
+    _shoot(page, "widget-cadre")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_widget_help_page_previews_the_widget(page, history):
+    page.goto("/integrer/?commune=62498")
+
+    preview = page.frame_locator("iframe.widget-preview")
+    preview.locator(".widget-name").first.wait_for()
+    assert preview.locator(".widget-name").count() == 3
+    _shoot(page, "integrer")
