@@ -237,19 +237,23 @@ def _related_entry_ids(entry, *, limit):
     commune_codes = [commune.insee_code for commune in entry.commune_list]
     if not theme_codes and not commune_codes:
         return []
+    related = CatalogueEntry.objects.public().exclude(pk=entry.pk)
+    shares_theme = Exists(
+        CatalogueEntryTheme.objects.filter(entry=OuterRef("pk"), theme__in=theme_codes)
+    )
+    if not commune_codes:
+        # A territory-wide project shares no commune: an Exists over an empty list would be a
+        # constant, which PostgreSQL refuses in ORDER BY.
+        related = related.filter(shares_theme).order_by("-sort_year", "sort_name")
+        return list(related.values_list("pk", flat=True)[:limit])
     through = CatalogueEntry.communes.through
     shares_commune = Exists(
         through.objects.filter(
             catalogueentry_id=OuterRef("pk"), commune__insee_code__in=commune_codes
         )
     )
-    shares_theme = Exists(
-        CatalogueEntryTheme.objects.filter(entry=OuterRef("pk"), theme__in=theme_codes)
-    )
     related = (
-        CatalogueEntry.objects.public()
-        .exclude(pk=entry.pk)
-        .annotate(shares_commune=shares_commune, shares_theme=shares_theme)
+        related.annotate(shares_commune=shares_commune, shares_theme=shares_theme)
         .filter(Q(shares_commune=True) | Q(shares_theme=True))
         .order_by(F("shares_commune").desc(), "-sort_year", "sort_name")
     )
