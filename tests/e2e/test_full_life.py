@@ -176,7 +176,7 @@ def sign_up_and_confirm(page):
     field(page, "password1").fill(PASSWORD)
     field(page, "password2").fill(PASSWORD)
     click_and_wait(page, button(page, "Créer mon compte"))
-    expect(page.locator("h1")).to_have_text("Confirmez votre adresse e-mail")
+    expect(page.locator("h1")).to_have_text("Consultez votre messagerie")
     user = User.objects.get(email="nadia.benali@example.org")
     assert (user.is_active, user.email_confirmed_at) == (False, None)
 

@@ -117,7 +117,7 @@ def test_sign_up_with_keyboard_alone_creates_account(page):
         page.keyboard.press("Enter")
 
     assert back == "password1"
-    assert page.locator("h1").inner_text() == "Confirmez votre adresse e-mail"
+    assert page.locator("h1").inner_text() == "Consultez votre messagerie"
     user = User.objects.get(email="camille.lefebvre@example.org")
     assert (user.full_name, user.organisation, user.is_active) == (
         "Camille Lefebvre",
