@@ -262,9 +262,12 @@ class AdvisoryPanelView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(panel=self.panel, rows=rows, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        application = get_object_or_404(Application, pk=request.POST.get("application"))
-        form = AdvisoryOpinionForm(request.POST, prefix=f"a{application.pk}")
-        if not form.is_valid():
+        raw = request.POST.get("application", "")
+        application = Application.objects.filter(pk=raw).first() if raw.isdigit() else None
+        form = AdvisoryOpinionForm(request.POST, prefix=f"a{raw}")
+        if application is None:
+            messages.error(request, _("Choisissez le dossier sur lequel vous donnez votre avis."))
+        elif not form.is_valid():
             messages.error(request, _("Choisissez un avis : favorable, réservé ou défavorable."))
         else:
             try:

@@ -17,6 +17,7 @@ from applications.enums import ApplicationState
 from applications.models import Application, Attachment
 from label.enums import Role
 from reviews.models import (
+    AdvisoryPanel,
     Assignment,
     Committee,
     Criterion,
@@ -25,6 +26,7 @@ from reviews.models import (
     Recusal,
     Review,
     Score,
+    SessionItem,
 )
 from tests.conftest import login
 from tests.factories import AssignmentFactory, CommitteeFactory, UserFactory
@@ -87,6 +89,15 @@ EXPECTED = {
     "jury_session_create": STAFF,
     "jury_session_update": STAFF,
     "jury_minutes": JURY_AND_STAFF,
+    # The jury in session: staff lead it, the members convened (the jury role here) follow.
+    "jury_session_open": STAFF,
+    "jury_session_live": JURY_AND_STAFF,
+    "jury_session_screen": JURY_AND_STAFF,
+    "jury_session_minutes": JURY_AND_STAFF,
+    "jury_session_action": JURY_AND_STAFF,
+    "jury_session_item_action": JURY_AND_STAFF,
+    # An advisory panel's page is its members' (the jury member sits on the world's panel).
+    "advisory_panel": {"jury"},
     "jury_file": JURY_AND_STAFF,
     "jury_decision": STAFF,
     "jury_recuse": {"jury"},
@@ -115,6 +126,11 @@ PK_OF = {
     "review_reopen": "review",
     "send_to_jury": "application",
     "jury_session_update": "session",
+    "jury_session_live": "session",
+    "jury_session_screen": "session",
+    "jury_session_minutes": "session",
+    "jury_session_action": "session",
+    "jury_session_item_action": "session",
     "jury_file": "deliberation_file",
     "jury_decision": "deliberation_file",
     "jury_recuse": "deliberation_file",
@@ -176,10 +192,16 @@ def world(roles):
         private_comment="Réservé au jury",
     )
     session = JurySession.objects.create(wave=wave, held_on=date(2026, 10, 14), place="Lens")
+    session.members_convened.set([people["jury"]])
+    item = SessionItem.objects.create(session=session, application=deliberation_file, position=1)
+    panel = AdvisoryPanel.objects.create(wave=wave, name="Jury jeunes")
+    panel.members.set([people["jury"]])
     objects = {
         "application": application,
         "deliberation_file": deliberation_file,
         "session": session,
+        "item": item,
+        "panel": panel,
         "wave": wave,
         "committee": committee,
         "review": submitted,
@@ -197,6 +219,13 @@ def _kwargs(namespace, name, parameters, role, objects):
             kwargs[parameter] = objects["wave"].pk
         elif parameter == "attachment_pk":
             kwargs[parameter] = objects["attachment"].pk
+        elif parameter == "item_pk":
+            kwargs[parameter] = objects["item"].pk
+        elif parameter == "panel_pk":
+            kwargs[parameter] = objects["panel"].pk
+        elif parameter == "action":
+            # The one action of each route a member may send: check in, or vote.
+            kwargs[parameter] = "vote" if name == "jury_session_item_action" else "presence"
         elif parameter == "pk":
             kind = PK_OF.get(name, "application") if namespace == "reviews" else "application"
             if kind == "assignment" and role == "reviewer_with_conflict":
