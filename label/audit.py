@@ -38,6 +38,7 @@ AUDITED_READS = {
     "reviews:jury_wave": AuditAction.VIEW,
     "reviews:jury_file": AuditAction.VIEW,
     "reviews:jury_minutes": AuditAction.DOWNLOAD,
+    "reviews:jury_session_minutes": AuditAction.DOWNLOAD,
     "certificates:download": AuditAction.DOWNLOAD,
     "certificates:history": AuditAction.VIEW,
     "certificates:wave_zip": AuditAction.EXPORT,

@@ -114,6 +114,12 @@ def _object_for(view_name, parameter, application, world):
         return "projet"
     if parameter == "application_pk":
         return application.pk
+    if parameter == "action":
+        # The jury session's actions a member may send: check in, or vote on an item.
+        return "vote" if view_name.endswith("item_action") else "presence"
+    if parameter in {"item_pk", "panel_pk"}:
+        # An agenda item or an advisory panel the attacker is not convened to or part of.
+        return application.pk
     if parameter == "attachment_pk":
         if namespace == "reviews":
             return world.attachment("in_review").pk
