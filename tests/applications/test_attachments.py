@@ -202,13 +202,25 @@ def test_owner_downloads_with_safe_headers(client_in, draft):
     assert "sandbox" in response["Content-Security-Policy"]
 
 
-def test_instruction_staff_download_any_application(client, instruction_user, draft):
+def test_instruction_staff_download_any_filed_application(client, instruction_user, draft):
+    Application.objects.filter(pk=draft.pk).update(state="submitted")
     attachment = AttachmentFactory(application=draft)
     login(client, instruction_user)
 
     response = client.get(download_url(attachment))
 
     assert b"".join(response.streaming_content) == MINIMAL_PDF
+
+
+def test_instruction_staff_cannot_download_a_draft_document(client, instruction_user, draft):
+    # A draft belongs to its author until filed (issue 11, defect 7).
+    attachment = AttachmentFactory(application=draft, original_name="brouillon.pdf")
+    login(client, instruction_user)
+
+    response = client.get(download_url(attachment))
+
+    assert response.status_code == 404
+    assert "brouillon.pdf" not in response.content.decode()
 
 
 def test_another_user_gets_404_for_a_document(client, draft):

@@ -10,6 +10,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
@@ -28,6 +29,7 @@ def _production_env(**overrides):
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
+        OTP_ENCRYPTION_KEY=Fernet.generate_key().decode(),
         EMAIL_URL="smtp+tls://portail:mot%40passe@smtp.example.org:587",
         ALLOWED_HOSTS="label.example.org",
         CSRF_TRUSTED_ORIGINS="https://label.example.org",
@@ -80,6 +82,7 @@ def test_production_settings_without_a_long_secret_key_raise(monkeypatch, secret
 
 def test_production_settings_with_a_secret_key_are_secure(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(64))
+    monkeypatch.setenv("OTP_ENCRYPTION_KEY", Fernet.generate_key().decode())
     production = runpy.run_module("config.settings.production")
     assert production["DEBUG"] is False
     assert production["SESSION_COOKIE_SECURE"] is True
@@ -93,6 +96,7 @@ def test_production_settings_put_uploads_on_object_storage_when_a_bucket_is_name
     monkeypatch,
 ):
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(64))
+    monkeypatch.setenv("OTP_ENCRYPTION_KEY", Fernet.generate_key().decode())
     monkeypatch.setenv("AWS_STORAGE_BUCKET_NAME", "label-euralens")
     monkeypatch.setenv("AWS_S3_ENDPOINT_URL", "https://s3.example.org")
     # The base module reads the bucket at import: run it afresh with this environment.
@@ -162,6 +166,7 @@ def test_test_settings_run_tasks_in_process_even_with_redis():
 @pytest.mark.django_db
 def test_production_redirects_to_https_except_the_health_probe(client, settings, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(64))
+    monkeypatch.setenv("OTP_ENCRYPTION_KEY", Fernet.generate_key().decode())
     production = runpy.run_module("config.settings.production")
     settings.SECURE_SSL_REDIRECT = production["SECURE_SSL_REDIRECT"]
     settings.SECURE_REDIRECT_EXEMPT = production["SECURE_REDIRECT_EXEMPT"]

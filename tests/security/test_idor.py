@@ -34,7 +34,11 @@ AREAS = {
 }
 # Applicant-area routes the instruction team may use on any file (DESIGN.md §4: staff see
 # every file): the documents and the receipt.
-SHARED_WITH_STAFF = {"applications:attachment_download", "applications:receipt"}
+SHARED_WITH_STAFF = {
+    "applications:attachment_download",
+    "applications:receipt",
+    "applications:dossier_pdf",
+}
 # A POST that would do harm if any check were missing: fields of the usual forms.
 HARMFUL_POST = {
     "title": f"{SECRET} piraté",
