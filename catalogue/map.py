@@ -210,26 +210,18 @@ def map_step(count):
 def map_counts(entries):
     """{INSEE code: number of entries} of a queryset of catalogue entries (one GROUP BY).
 
-    Grouped on the link table's commune id, without joining the communes: an entry is
-    linked once to a commune, so the rows of a group are distinct entries.
+    Grouped on the link table's commune: an entry is linked once to a commune, so the rows of
+    a group are distinct entries. The INSEE code is read through the join rather than from a
+    table of ids kept in memory, which would go stale if the communes were loaded again.
     """
     through = CatalogueEntry.communes.through
     rows = (
         through.objects.filter(catalogueentry_id__in=entries.order_by().values("pk"))
-        .values_list("commune_id")
+        .values_list("commune__insee_code")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    codes = _commune_codes()
-    return {codes[commune_id]: count for commune_id, count in rows if commune_id in codes}
-
-
-@lru_cache(maxsize=1)
-def _commune_codes():
-    """{commune id: INSEE code}: the 150 communes never change while a process runs."""
-    from label.models import Commune
-
-    return dict(Commune.objects.values_list("pk", "insee_code"))
+    return dict(rows)
 
 
 def count_label(count):

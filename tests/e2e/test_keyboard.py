@@ -84,8 +84,10 @@ def test_focus_is_visible_on_every_tab_stop_of_login_page(page):
             seen.add(element["index"])
             stops.append(element)
 
-    assert {"a", "button", "input", "select"} <= {stop["tag"] for stop in stops}
-    assert {"username", "password", "language"} <= {stop["name"] for stop in stops}
+    assert {"a", "button", "input"} <= {stop["tag"] for stop in stops}
+    assert {"username", "password"} <= {stop["name"] for stop in stops}
+    # The language is chosen by a link per language (a GET the public page cache allows).
+    assert any("/langue/" in (stop["href"] or "") for stop in stops)
     assert "#contenu" in {stop["href"] for stop in stops}
     for stop in stops:
         assert_focus_visible(stop)
@@ -164,7 +166,7 @@ def test_failed_login_focuses_error_summary_not_the_autofocus_field(page, applic
 
 
 @pytest.mark.django_db(transaction=True)
-def test_login_form_with_keyboard_opens_profile(page, applicant):
+def test_login_form_with_keyboard_opens_the_applicants_space(page, applicant):
     page.goto("/comptes/connexion/")
 
     start = focused(page)["name"]
@@ -175,8 +177,9 @@ def test_login_form_with_keyboard_opens_profile(page, applicant):
         page.keyboard.press("Enter")
 
     assert start == "username", "the e-mail field does not have the focus on arrival"
-    assert page.url.endswith("/comptes/profil/")
-    assert page.locator("h1").inner_text() == "Mon profil"
+    # Each role lands where its work is: an applicant in « Mon espace » (issue 11).
+    assert page.url.endswith("/mon-espace/")
+    assert page.locator("h1").inner_text() == "Mon espace"
     applicant.refresh_from_db()
     assert applicant.last_login is not None
 
