@@ -47,7 +47,9 @@ def news_propose(*, application, by, title, body, upload=None, image_alt=""):
 def news_decide(*, news, by, approve):
     """Staff approve (publish on the public page) or reject a proposed news item."""
     news = (
-        ProjectNews.objects.select_for_update().select_related("application__owner").get(pk=news.pk)
+        ProjectNews.objects.select_for_update(of=("self",))
+        .select_related("application__owner")
+        .get(pk=news.pk)
     )
     if not by.has_perm("followup.manage_followup", news.application):
         raise PermissionDenied

@@ -97,7 +97,9 @@ def report_save_draft(*, report, by, achievements, difficulties, values):
     changed any more.
     """
     report = (
-        ProgressReport.objects.select_for_update().select_related("application").get(pk=report.pk)
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .get(pk=report.pk)
     )
     _check_holder(report.application, by)
     if report.status != ReportStatus.DRAFT:
@@ -124,7 +126,9 @@ def report_save_draft(*, report, by, achievements, difficulties, values):
 def report_send(*, report, by):
     """The holder sends the report: it is no longer a draft; the team is told by mail."""
     report = (
-        ProgressReport.objects.select_for_update().select_related("application").get(pk=report.pk)
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .get(pk=report.pk)
     )
     _check_holder(report.application, by)
     if report.status != ReportStatus.DRAFT:

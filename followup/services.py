@@ -95,7 +95,7 @@ def convention_accept(*, convention, by, name, capacity, request=None):
     audit trail; the instruction team is told by mail through the outbox.
     """
     convention = (
-        Convention.objects.select_for_update()
+        Convention.objects.select_for_update(of=("self",))
         .select_related("application__wave", "application__owner")
         .get(pk=convention.pk)
     )
@@ -148,7 +148,7 @@ def convention_accept(*, convention, by, name, capacity, request=None):
 def convention_countersign(*, convention, by):
     """Staff countersign an accepted convention; the holder is told by mail."""
     convention = (
-        Convention.objects.select_for_update()
+        Convention.objects.select_for_update(of=("self",))
         .select_related("application__owner")
         .get(pk=convention.pk)
     )
@@ -216,7 +216,7 @@ def support_message_add(*, support_request, by, body):
     holder's message.
     """
     support_request = (
-        SupportRequest.objects.select_for_update()
+        SupportRequest.objects.select_for_update(of=("self",))
         .select_related("application__owner", "owner")
         .get(pk=support_request.pk)
     )

@@ -51,7 +51,6 @@ def test_news_published_on_public_page_after_approval(
     assert 'alt="Des visiteurs autour des bacs"' in page
     response = public.get(reverse("followup:news_photo", args=[news.pk]))
     served = b"".join(response.streaming_content)
-    response.close()
     with Image.open(BytesIO(served)) as picture:
         assert max(picture.size) == 1200
     assert OutboxMail.objects.get(template="followup_news_decided").to == project.owner.email

@@ -159,7 +159,6 @@ def test_photo_is_resized_and_served_only_to_holder_and_staff(
     url = reverse("followup:photo_file", args=[photo.pk])
     response = holder_client.get(url)
     served = b"".join(response.streaming_content)
-    response.close()
     assert served.startswith(b"\xff\xd8")
     login(client, UserFactory())
     assert client.get(url).status_code == 404
