@@ -26,7 +26,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts import otp, sealed
-from accounts.forms import OTPCodeForm, OTPDisableForm, OTPVerifyForm
+from accounts.forms import OTPCodeForm, OTPDisableForm, OTPVerifyForm, PasswordConfirmForm
 from accounts.landing import landing_url
 from label.audit import audit_record
 from label.models import AuditAction
@@ -98,9 +98,9 @@ class OTPManageView(LoginRequiredMixin, TemplateView):
             device=device,
             passkeys=passkeys,
             passkey_after_url=None if device or passkeys else codes_after_passkey_url(),
-            codes_left=otp.recovery_codes_left(user) if device else 0,
+            codes_left=otp.recovery_codes_left(user) if device or passkeys else 0,
             required=otp.otp_required_for(user),
-            renew_form=renew_form or OTPCodeForm(prefix="renew"),
+            renew_form=renew_form or _renew_form(user),
             disable_form=disable_form or OTPDisableForm(user=user, prefix="disable"),
             **kwargs,
         )
@@ -255,16 +255,31 @@ class OTPVerifyView(FormView):
         return self.form_invalid(form)
 
 
+def _renew_form(user, data=None):
+    """The confirmation asked before new recovery codes: a current code of the application or,
+    for an account whose only factor is a passkey, its password (the session already passed
+    the passkey; the password guards a session left open)."""
+    if otp.device_get_confirmed(user) is None and otp.passkeys_of(user).exists():
+        return PasswordConfirmForm(data, user=user, prefix="renew")
+    return OTPCodeForm(data, prefix="renew")
+
+
 class OTPRecoveryCodesView(LoginRequiredMixin, View):
-    """New recovery codes (the old ones stop working), after a current code of the device."""
+    """New recovery codes (the old ones stop working), after a current code of the device, or
+    the password for an account whose only factor is a passkey."""
 
     http_method_names = ["post"]
 
     def post(self, request):
-        form = OTPCodeForm(request.POST, prefix="renew")
-        if otp.device_get_confirmed(request.user) is None:
+        user = request.user
+        if otp.device_get_confirmed(user) is None and not otp.passkeys_of(user).exists():
             return redirect("accounts:otp_setup")
-        if form.is_valid() and otp.device_verify(user=request.user, code=form.cleaned_data["code"]):
+        form = _renew_form(user, request.POST)
+        confirmed = form.is_valid() and (
+            isinstance(form, PasswordConfirmForm)
+            or otp.device_verify(user=user, code=form.cleaned_data["code"])
+        )
+        if confirmed:
             codes = otp.recovery_codes_renew(user=request.user)
             audit_record(action=AuditAction.RECOVERY_CODES_RENEWED, request=request)
             messages.success(request, _("Vos nouveaux codes de secours sont prêts."))

@@ -72,3 +72,37 @@ def test_the_codes_of_a_first_passkey_are_shown_once(client, jury_member):
     assert all(code in first.content.decode() for code in codes)
     assert first["Cache-Control"] == "no-store"
     assert second.status_code == 302 and second["Location"] == "/jury/"
+
+
+def _passkey_only(user):
+    """An account whose only second factor is a passkey (and its recovery codes)."""
+    from django_otp_webauthn.utils import get_credential_model
+
+    get_credential_model().objects.create(
+        user=user,
+        name="Clé de test",
+        confirmed=True,
+        credential_id=b"credential",
+        public_key=b"public-key",
+        aaguid="00000000-0000-0000-0000-000000000000",
+        credential_id_sha256="0" * 64,
+    )
+    return otp.recovery_codes_renew(user=user)
+
+
+def test_a_passkey_only_account_renews_its_recovery_codes_with_its_password(client, jury_member):
+    from tests.conftest import login
+
+    old_codes = _passkey_only(jury_member)
+    login(client, jury_member)
+    page = client.get(reverse("accounts:otp_manage")).content.decode()
+    assert 'name="renew-password"' in page
+
+    refused = client.post(reverse("accounts:otp_recovery_codes"), {"renew-password": "faux"})
+    assert refused.status_code == 400
+    assert otp.recovery_code_use(user=jury_member, code=old_codes[0])
+
+    client.post(reverse("accounts:otp_recovery_codes"), {"renew-password": DEMO_PASSWORD})
+    # The old codes stopped working: new ones were made.
+    assert not otp.recovery_code_use(user=jury_member, code=old_codes[1])
+    assert otp.recovery_codes_left(jury_member) == len(old_codes)
