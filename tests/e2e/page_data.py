@@ -304,3 +304,40 @@ def review_form(user):
     application = application_in_state(S.IN_REVIEW, wave=_wave())
     assignment = AssignmentFactory(reviewer=user, application=application, accepted=True)
     return reverse("reviews:review", args=[assignment.pk])
+
+
+def _deliberation_wave():
+    """A wave whose call has closed, with a reviewed file in deliberation and its decision."""
+    from tests.factories.jury import decision_for, file_in_deliberation
+    from tests.factories.label import close_call
+
+    wave = _wave()
+    close_call(wave)
+    application = file_in_deliberation(
+        wave, title="Jardins partagés", reviews=[{"value": 4, "shared_comment": "Solide."}]
+    )
+    decision_for(application)
+    return wave, application
+
+
+def jury_file(user):
+    """The jury's page of one file in deliberation."""
+    _wave_, application = _deliberation_wave()
+    return reverse("reviews:jury_file", args=[application.pk])
+
+
+def announcement(user):
+    """The announcement page of a wave whose call has closed, one decision pending."""
+    wave, _application = _deliberation_wave()
+    return reverse("reviews:announce", args=[wave.pk])
+
+
+def wave_list(user):
+    """The staff's list of waves."""
+    _wave()
+    return reverse("label:wave_list")
+
+
+def wave_update(user):
+    """The form of a wave (edition, dates, signatory)."""
+    return reverse("label:wave_update", args=[_wave().pk])

@@ -125,6 +125,13 @@ PAGES = [
     PageCase("mot-de-passe", "/comptes/mot-de-passe/", user="applicant"),
     PageCase("mes-donnees", "/comptes/mes-donnees/", user="applicant"),
     PageCase("supprimer-mon-compte", "/comptes/mes-donnees/supprimer/", user="applicant"),
+    # The second factor
+    PageCase("double-authentification", "/comptes/double-authentification/", user="applicant"),
+    PageCase(
+        "double-authentification-activer",
+        "/comptes/double-authentification/activer/",
+        user="applicant",
+    ),
     # Public pages showing data (after the account pages: "confirmation-invalide" needs an
     # account number 1 that does not exist yet when the HTML check shares one database)
     PageCase("appel", data.call_page, screenshot=True),
@@ -177,6 +184,12 @@ PAGES = [
     PageCase("evaluation", data.review_form, user="reviewer", screenshot=True),
     PageCase("jury", "/jury/", user="jury_member"),
     PageCase("jury-deliberation", _jury_deliberation, user="jury_member", screenshot=True),
+    PageCase("jury-dossier", data.jury_file, user="jury_member"),
+    # The wave's steering: its pages, the announcement, the follow-up of labelled projects
+    PageCase("vagues", data.wave_list, user="instruction_user"),
+    PageCase("vague-modifier", data.wave_update, user="instruction_user"),
+    PageCase("annonce", data.announcement, user="instruction_user"),
+    PageCase("suivi", "/instruction/suivi/", user="instruction_user"),
     # Errors
     PageCase("acces-refuse", "/instruction/", user="applicant", status=403),
     PageCase("page-introuvable", "/page-qui-n-existe-pas/", status=404),
