@@ -52,6 +52,7 @@ class PrivacyNoticeView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             retention=retention_periods(),
+            processors=settings.PRIVACY_PROCESSORS,
             data_protection={
                 "email": settings.DATA_PROTECTION_CONTACT_EMAIL,
                 "address": settings.DATA_PROTECTION_CONTACT_ADDRESS,

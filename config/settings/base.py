@@ -470,3 +470,9 @@ LOGGING = {
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "")
 DATA_PROTECTION_CONTACT_EMAIL = os.environ.get("DATA_PROTECTION_CONTACT_EMAIL", "")
 DATA_PROTECTION_CONTACT_ADDRESS = os.environ.get("DATA_PROTECTION_CONTACT_ADDRESS", "")
+# The legal notice and the privacy notice: the publisher's seat, director of publication and
+# SIREN; the host's name and address; the processors (mail, file storage) and where the data
+# are hosted. Plain text, one paragraph each; production's checks refuse them empty.
+LEGAL_PUBLISHER_DETAILS = os.environ.get("LEGAL_PUBLISHER_DETAILS", "")
+LEGAL_HOST_DETAILS = os.environ.get("LEGAL_HOST_DETAILS", "")
+PRIVACY_PROCESSORS = os.environ.get("PRIVACY_PROCESSORS", "")

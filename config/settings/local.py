@@ -41,3 +41,12 @@ DATA_PROTECTION_CONTACT_ADDRESS = (
     DATA_PROTECTION_CONTACT_ADDRESS  # noqa: F405
     or "Délégué à la protection des données, Pôle Métropolitain de l'Artois, 62300 Lens"
 )
+# Demo texts of the legal and privacy notices (production takes them from its environment).
+LEGAL_PUBLISHER_DETAILS = LEGAL_PUBLISHER_DETAILS or (  # noqa: F405
+    "Siège : Pôle Métropolitain de l'Artois, 62300 Lens (adresse de démonstration). "
+    "Directeur de la publication : le président du Pôle Métropolitain de l'Artois."
+)
+LEGAL_HOST_DETAILS = LEGAL_HOST_DETAILS or "Hébergeur de démonstration : la machine locale."  # noqa: F405
+PRIVACY_PROCESSORS = PRIVACY_PROCESSORS or (  # noqa: F405
+    "Démonstration : le portail, ses e-mails et ses fichiers restent sur la machine locale."
+)

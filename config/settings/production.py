@@ -49,6 +49,9 @@ def check_public_contacts(app_configs=None, **kwargs):
         "ACCESSIBILITY_CONTACT_EMAIL",
         "DATA_PROTECTION_CONTACT_EMAIL",
         "DATA_PROTECTION_CONTACT_ADDRESS",
+        "LEGAL_PUBLISHER_DETAILS",
+        "LEGAL_HOST_DETAILS",
+        "PRIVACY_PROCESSORS",
     )
     return [
         checks.Error(

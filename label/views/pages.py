@@ -19,7 +19,16 @@ class AccessibilityView(TemplateView):
 
 
 class LegalNoticeView(TemplateView):
+    """/mentions-legales/: the publisher and the host, from the settings."""
+
     template_name = "label/legal_notice.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            legal_publisher=settings.LEGAL_PUBLISHER_DETAILS,
+            legal_host=settings.LEGAL_HOST_DETAILS,
+            **kwargs,
+        )
 
 
 def permission_denied(request, exception=None):

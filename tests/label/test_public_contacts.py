@@ -20,3 +20,20 @@ def test_accessibility_and_privacy_pages_show_the_contacts_and_no_placeholder(cl
     assert 'href="mailto:a11y@pma.example"' in accessibility
     assert 'href="mailto:dpo@pma.example"' in privacy
     assert "DPO du PMA, 21 rue Marcel Sembat, 62300 Lens" in privacy
+
+
+def test_legal_and_privacy_notices_show_publisher_host_and_processors_from_settings(
+    client, settings
+):
+    settings.LEGAL_PUBLISHER_DETAILS = "Siège : 21 rue Marcel Sembat, 62300 Lens"
+    settings.LEGAL_HOST_DETAILS = "Hébergeur Exemple, 59000 Lille"
+    settings.PRIVACY_PROCESSORS = "Relais de courriel Exemple, en France"
+
+    legal = client.get(reverse("label:legal_notice")).content.decode()
+    privacy = client.get(reverse("privacy:notice")).content.decode()
+
+    assert "à compléter" not in legal.lower()
+    assert "Texte à compléter" not in privacy
+    assert "Siège : 21 rue Marcel Sembat, 62300 Lens" in legal
+    assert "Hébergeur Exemple, 59000 Lille" in legal
+    assert "Relais de courriel Exemple, en France" in privacy

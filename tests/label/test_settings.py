@@ -37,6 +37,9 @@ def _production_env(**overrides):
         ACCESSIBILITY_CONTACT_EMAIL="accessibilite@example.org",
         DATA_PROTECTION_CONTACT_EMAIL="dpo@example.org",
         DATA_PROTECTION_CONTACT_ADDRESS="DPO, 1 rue de l'Exemple, 62300 Lens",
+        LEGAL_PUBLISHER_DETAILS="Pôle Métropolitain de l'Artois, 1 rue de l'Exemple, 62300 Lens",
+        LEGAL_HOST_DETAILS="Hébergeur Exemple, 2 rue de l'Hébergement, 59000 Lille",
+        PRIVACY_PROCESSORS="Hébergeur Exemple (France) ; e-mails : Relais Exemple (France)",
     )
     env.update(overrides)
     return env

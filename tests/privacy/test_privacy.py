@@ -296,14 +296,16 @@ def test_my_data_page_links_the_download_and_the_deletion(client, applicant, fil
     assert reverse("privacy:delete") in html
 
 
-def test_privacy_notice_tells_the_configured_periods_and_keeps_the_dpo_marker(client, settings):
+def test_privacy_notice_tells_the_configured_periods_and_its_processors(client, settings):
     settings.RETENTION_DRAFT_MONTHS = 18
     settings.RETENTION_CLOSED_FILE_YEARS = 7
+    settings.PRIVACY_PROCESSORS = "Hébergeur Exemple, en France"
 
     html = client.get(reverse("privacy:notice")).content.decode()
 
     assert "18 mois" in html and "7 ans" in html
-    assert "Texte à compléter" in html
+    assert "Texte à compléter" not in html
+    assert "Hébergeur Exemple, en France" in html
     assert "délégué à la protection des données" in html
 
 
