@@ -101,7 +101,7 @@ class OTPManageView(LoginRequiredMixin, TemplateView):
             codes_left=otp.recovery_codes_left(user) if device or passkeys else 0,
             required=otp.otp_required_for(user),
             renew_form=renew_form or _renew_form(user),
-            disable_form=disable_form or OTPDisableForm(user=user, prefix="disable"),
+            disable_form=disable_form or _disable_form(user),
             **kwargs,
         )
 
@@ -255,11 +255,24 @@ class OTPVerifyView(FormView):
         return self.form_invalid(form)
 
 
+def _passkey_only(user):
+    """Is a passkey the account's only second factor (no authenticator application)?"""
+    return otp.device_get_confirmed(user) is None and otp.passkeys_of(user).exists()
+
+
+def _disable_form(user, data=None):
+    """Turning the factor off asks the password and a current code of the application; with
+    only passkeys, the password (the session already passed the passkey)."""
+    if _passkey_only(user):
+        return PasswordConfirmForm(data, user=user, prefix="disable")
+    return OTPDisableForm(data, user=user, prefix="disable")
+
+
 def _renew_form(user, data=None):
     """The confirmation asked before new recovery codes: a current code of the application or,
     for an account whose only factor is a passkey, its password (the session already passed
     the passkey; the password guards a session left open)."""
-    if otp.device_get_confirmed(user) is None and otp.passkeys_of(user).exists():
+    if _passkey_only(user):
         return PasswordConfirmForm(data, user=user, prefix="renew")
     return OTPCodeForm(data, prefix="renew")
 
@@ -292,7 +305,8 @@ class OTPRecoveryCodesView(LoginRequiredMixin, View):
 
 
 class OTPDisableView(LoginRequiredMixin, View):
-    """Turn the second factor off, with the password and a current code (if allowed)."""
+    """Turn the second factor off (if the role allows), with the password and a current code,
+    or the password alone for an account whose only factor is a passkey."""
 
     http_method_names = ["post"]
 
@@ -300,8 +314,12 @@ class OTPDisableView(LoginRequiredMixin, View):
         user = request.user
         if otp.otp_required_for(user):
             raise PermissionDenied
-        form = OTPDisableForm(request.POST, user=user, prefix="disable")
-        if form.is_valid() and otp.device_verify(user=user, code=form.cleaned_data["code"]):
+        form = _disable_form(user, request.POST)
+        needs_code = isinstance(form, OTPDisableForm)
+        confirmed = form.is_valid() and (
+            not needs_code or otp.device_verify(user=user, code=form.cleaned_data["code"])
+        )
+        if confirmed:
             otp.device_remove(user=user)
             audit_record(action=AuditAction.OTP_DISABLED, request=request)
             messages.success(request, _("La double authentification est désactivée."))

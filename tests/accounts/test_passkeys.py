@@ -106,3 +106,30 @@ def test_a_passkey_only_account_renews_its_recovery_codes_with_its_password(clie
     # The old codes stopped working: new ones were made.
     assert not otp.recovery_code_use(user=jury_member, code=old_codes[1])
     assert otp.recovery_codes_left(jury_member) == len(old_codes)
+
+
+def test_a_passkey_only_applicant_turns_the_second_factor_off_with_the_password(client, applicant):
+    from tests.conftest import login
+
+    _passkey_only(applicant)
+    login(client, applicant)
+
+    refused = client.post(reverse("accounts:otp_disable"), {"disable-password": "faux"})
+    assert refused.status_code == 400
+    assert otp.passkeys_of(applicant).exists()
+
+    client.post(reverse("accounts:otp_disable"), {"disable-password": DEMO_PASSWORD})
+    assert not otp.passkeys_of(applicant).exists()
+    assert otp.recovery_codes_left(applicant) == 0
+
+
+def test_a_jury_member_cannot_turn_a_passkey_off(client, jury_member):
+    from tests.conftest import login
+
+    _passkey_only(jury_member)
+    login(client, jury_member)
+
+    response = client.post(reverse("accounts:otp_disable"), {"disable-password": DEMO_PASSWORD})
+
+    assert response.status_code == 403
+    assert otp.passkeys_of(jury_member).exists()
