@@ -10,7 +10,6 @@ import markdown
 import nh3
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete
@@ -20,10 +19,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from label.enums import Agglomeration, Award, HolderType, Theme
 from label.text import search_normalise
+from label.validators import validate_picture
 
 # Uploaded pictures: a press photo is rarely above a few megabytes; the pixel cap keeps a
 # "decompression bomb" from exhausting memory while the thumbnails are made.
@@ -89,25 +89,13 @@ def markdown_render(text):
 
 def validate_catalogue_image(upload):
     """Refuse files that are not a real JPEG, PNG or WebP picture of reasonable size."""
-    if upload.size is not None and upload.size > IMAGE_MAX_BYTES:
-        raise ValidationError(
-            _("L'image dépasse %(max)s Mo."), params={"max": IMAGE_MAX_BYTES // (1024 * 1024)}
-        )
-    position = upload.tell() if hasattr(upload, "tell") else None
-    try:
-        upload.seek(0)
-        with Image.open(upload) as picture:
-            if picture.format not in IMAGE_FORMATS:
-                raise ValidationError(_("Seules les images JPEG, PNG ou WebP sont acceptées."))
-            width, height = picture.size
-            if width * height > IMAGE_MAX_PIXELS:
-                raise ValidationError(_("L'image est trop grande (40 mégapixels au plus)."))
-            picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValidationError(_("Le fichier n'est pas une image valide.")) from exc
-    finally:
-        if position is not None:
-            upload.seek(position)
+    validate_picture(
+        upload,
+        max_bytes=IMAGE_MAX_BYTES,
+        max_pixels=IMAGE_MAX_PIXELS,
+        formats=IMAGE_FORMATS,
+        formats_message=_("Seules les images JPEG, PNG ou WebP sont acceptées."),
+    )
 
 
 def _thumbnail(source, size, *, crop):
