@@ -152,6 +152,10 @@ class Application(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)],
     )
 
+    # The answers to the non-builtin questions of the wave's form (callforms), by question
+    # key: one row per application, validated against the form's version by the kinds.
+    answers = models.JSONField(_("réponses"), default=dict, blank=True)
+
     # Consent to the processing of personal data (RGPD notice shown beside it)
     consent_given_at = models.DateTimeField(_("consentement donné le"), null=True, blank=True)
 

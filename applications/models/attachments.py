@@ -19,7 +19,9 @@ class Attachment(models.Model):
     application = models.ForeignKey(
         "applications.Application", on_delete=models.CASCADE, related_name="attachments"
     )
-    kind = models.CharField(_("type de pièce"), max_length=20, choices=AttachmentKind.choices)
+    # The key of the file question of the wave's form this document answers ("other" for a
+    # document sent with a message).
+    kind = models.CharField(_("type de pièce"), max_length=50)
     file = models.FileField(_("fichier"), upload_to=attachment_upload_to, max_length=200)
     original_name = models.CharField(_("nom du fichier"), max_length=200)
     extension = models.CharField(max_length=10)
@@ -38,3 +40,10 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    def get_kind_display(self):
+        """The label of the file question this document answers (or of the old kinds)."""
+        try:
+            return str(AttachmentKind(self.kind).label)
+        except ValueError:
+            return self.kind
