@@ -1,5 +1,5 @@
-"""Validators of uploaded pictures, shared by every app that takes one (the wave's signature,
-the catalogue's images)."""
+"""Validators shared by every app: uploaded pictures (the wave's signature, the catalogue's
+images) and the SIRET number (the dossier's holder, the SIRET questions of a call's form)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -49,3 +49,32 @@ def validate_signature_image(upload):
         formats=SIGNATURE_FORMATS,
         formats_message=_("Seules les images PNG ou JPEG sont acceptées."),
     )
+
+
+def luhn_is_valid(digits):
+    """True if a string of digits passes the Luhn checksum (used by SIREN/SIRET numbers)."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def validate_siret(value):
+    """A SIRET is 14 digits with a valid Luhn key (La Poste's establishments excepted)."""
+    compact = value.replace(" ", "")
+    if not compact.isdigit() or len(compact) != 14:
+        raise ValidationError(_("Le SIRET doit comporter exactement 14 chiffres."), code="format")
+    # La Poste's establishments (SIREN 356000000) use a sum of digits divisible by 5 instead.
+    if compact.startswith("356000000"):
+        if sum(int(char) for char in compact) % 5 != 0:
+            raise ValidationError(_("Ce numéro SIRET n'est pas valide."), code="checksum")
+        return
+    if not luhn_is_valid(compact):
+        raise ValidationError(
+            _("Ce numéro SIRET n'est pas valide (clé de contrôle incorrecte)."), code="checksum"
+        )

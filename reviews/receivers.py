@@ -2,6 +2,7 @@
 
 from django.dispatch import receiver
 
+from callforms.registry import register_criteria_provider
 from label.models import Wave
 from label.signals import wave_created
 
@@ -58,3 +59,16 @@ def wave_copy_committees(*, wave, source):
         copy.members.set(committee.members.all())
         copies.append(copy)
     return copies
+
+
+def wave_criteria(wave):
+    """The (code, label) criteria of the wave's grid, offered to the form's builder (issue 12):
+    a question may be tied to the criteria its answer informs."""
+    return list(
+        Criterion.objects.filter(wave=wave)
+        .order_by("position", "code")
+        .values_list("code", "label")
+    )
+
+
+register_criteria_provider(wave_criteria)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # ones listed before it (import-linter checks it: `make lint`).
     "label",
     "accounts",
+    "callforms",
     "applications",
     "reviews",
     "certificates",
