@@ -587,22 +587,28 @@ class PhoneKind(Kind):
         )
 
 
+class SiretField(forms.CharField):
+    """A SIRET typed with or without spaces, checked (14 digits, Luhn key) without them."""
+
+    def to_python(self, value):
+        return re.sub(r"\s", "", super().to_python(value) or "")
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            validate_siret(value)
+
+
 class SiretKind(Kind):
     kind = QuestionKind.SIRET
 
     def form_field(self, question):
         # Longer than 14: a SIRET may be typed with spaces, removed before the checksum.
-        return forms.CharField(
+        return SiretField(
             max_length=20,
             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             **self.field_kwargs(question),
         )
-
-    def to_json(self, question, value):
-        compact = re.sub(r"\s", "", value or "")
-        if compact:
-            validate_siret(compact)
-        return compact
 
     def anonymised(self, question, value):
         return value  # an organisation's SIRET is public (the SIRENE register)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("label.urls")),
     path("", include("accounts.urls")),
     path("comptes/cles-d-acces/", include("accounts.passkey_urls")),
+    path("", include("callforms.urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("", include("certificates.urls")),

@@ -1,0 +1,182 @@
+"""The applicant's view of a form, for the builder's preview and its « Essayer » draft.
+
+Builtin questions stay model fields validated by the applications app; the preview stands in
+for them with the kind that matches their field, so that staff see and try the whole form.
+Nothing here saves anything.
+"""
+
+from dataclasses import replace
+
+from django import forms
+from django.utils.translation import gettext as _
+
+from callforms.enums import QuestionKind
+from callforms.kinds import kind_for
+from label.enums import HolderType, Theme
+
+K = QuestionKind
+
+# The kind (and options) that stands for each builtin field in the preview.
+BUILTIN_STAND_INS = {
+    "holder_type": (K.CHOICE, {"choices": [[value, label] for value, label in HolderType.choices]}),
+    "themes": (K.MULTICHOICE, {"choices": [[value, label] for value, label in Theme.choices]}),
+    "communes": (K.COMMUNES, {}),
+    "total_cost": (K.AMOUNT, {}),
+    "contact_email": (K.EMAIL, {}),
+    "contact_phone": (K.PHONE, {}),
+    "siret": (K.SIRET, {}),
+    "summary": (K.LONG_TEXT, {"max_length": 500}),
+    "postcode": (K.SHORT_TEXT, {"max_length": 5}),
+    "address": (K.SHORT_TEXT, {"max_length": 300}),
+}
+CONSENT = "consent"
+# Widgets drawn as a group of inputs: a fieldset with a legend, not a label.
+GROUP_KINDS = frozenset({K.YESNO, K.CHOICE, K.MULTICHOICE, K.COMMUNES, K.TABLE})
+
+
+def stand_in(question):
+    """The question as the preview asks it (a builtin one through its stand-in kind)."""
+    if not question.is_builtin:
+        return question
+    kind, options = BUILTIN_STAND_INS.get(question.builtin_field, (K.SHORT_TEXT, {}))
+    return replace(question, kind=kind, options={**options, **question.options})
+
+
+def preview_field(question):
+    """The form field that asks the question in the preview, with Bootstrap's classes."""
+    if question.is_builtin and question.builtin_field == CONSENT:
+        field = forms.BooleanField(
+            label=question.label, help_text=question.help_text, required=False
+        )
+        field.widget.attrs["class"] = "form-check-input"
+        return field
+    field = stand_in(question).form_field()
+    widget = field.widget
+    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        widget.attrs["class"] = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        widget.attrs.setdefault("class", "form-select")
+    elif isinstance(widget, forms.widgets.Input | forms.Textarea):
+        widget.attrs.setdefault("class", "form-control")
+    return field
+
+
+def condition_text(spec, question):
+    """« Posée seulement si « Employeur ? » a pour réponse « Oui ». » ("" without condition)."""
+    if not question.condition_key:
+        return ""
+    target = spec.question(question.condition_key)
+    if target is None:
+        return ""
+    if target.kind == K.YESNO:
+        answer = _("Oui") if question.condition_value == "true" else _("Non")
+    else:
+        answer = dict(kind_for(target.kind).choices(target)).get(
+            question.condition_value, question.condition_value
+        )
+    return _("Question posée seulement si « %(question)s » a pour réponse « %(answer)s ».") % {
+        "question": target.label,
+        "answer": answer,
+    }
+
+
+class PreviewForm(forms.Form):
+    """The whole form as one page; validation is done question by question (see `try_answers`)."""
+
+    def __init__(self, *args, spec, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        for question in spec.questions():
+            self.fields[question.key] = preview_field(question)
+
+    def describe(self):
+        """Tie each input to its help text and its error (aria-describedby), as rendered."""
+        for question in self.spec.questions():
+            bound = self[question.key]
+            ids = []
+            if question.help_text:
+                ids.append(f"{bound.auto_id}_help")
+            if question.key in self.errors:
+                ids.append(f"{bound.auto_id}_error")
+                bound.field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                bound.field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def sections(self):
+        """[(section, [item])] in form order for the template; an item holds the question,
+        its bound field, whether it is a group of inputs (fieldset) and its condition."""
+        self.describe()
+        return [
+            (
+                section,
+                [
+                    {
+                        "question": question,
+                        "field": self[question.key],
+                        "group": stand_in(question).kind in GROUP_KINDS,
+                        "checkbox": question.is_builtin and question.builtin_field == CONSENT,
+                        "condition": condition_text(self.spec, question),
+                    }
+                    for question in section.questions
+                ],
+            )
+            for section in self.spec.sections
+        ]
+
+    def try_answers(self, files):
+        """Validate like the dossier would, without saving: errors land next to the fields."""
+        self.full_clean()
+        answers, builtins = {}, {}
+        for question in self.spec.questions():
+            if question.key in self.errors or question.is_file:
+                continue
+            value = self.cleaned_data.get(question.key)
+            if question.is_builtin and question.builtin_field == CONSENT:
+                builtins[CONSENT] = bool(value)
+                continue
+            value = kind_for(stand_in(question).kind).to_json(stand_in(question), value)
+            if question.is_builtin:
+                builtins[question.builtin_field] = value
+            else:
+                answers[question.key] = value
+        # A question the applicant would not be asked (its condition is not met) is not checked.
+        seen = {**answers}
+        for question in self.spec.builtin_questions():
+            seen[question.key] = builtins.get(question.builtin_field)
+        for question in self.spec.questions():
+            if not question.is_shown(seen):
+                self.errors.pop(question.key, None)
+        counts = {}
+        for question in self.spec.file_questions():
+            if not question.is_shown(seen):
+                continue
+            uploads = files.getlist(question.key)
+            counts[question.key] = len(uploads)
+            problem = self._file_problem(question, uploads)
+            if problem:
+                self.add_error(question.key, problem)
+        for key, message in self.spec.missing(
+            answers, attachments_by_key=counts, builtin_values=builtins
+        ):
+            if key not in self.errors:
+                self.add_error(key, message)
+        return not self.errors
+
+    @staticmethod
+    def _file_problem(question, uploads):
+        kind = kind_for(question.kind)
+        accept = kind.accept(question)
+        limit = kind.max_size_mb(question) * 1024 * 1024
+        for upload in uploads:
+            name = upload.name.lower()
+            if not any(name.endswith(extension) for extension in accept):
+                return _("« %(name)s » : formats acceptés %(types)s.") % {
+                    "name": upload.name,
+                    "types": ", ".join(accept),
+                }
+            if upload.size > limit:
+                return _("« %(name)s » dépasse %(size)s Mo.") % {
+                    "name": upload.name,
+                    "size": kind.max_size_mb(question),
+                }
+        return None
