@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from callforms.enums import QuestionKind, TableColumnKind
+from label.text import french_sort_key
 from label.validators import validate_siret
 
 # Limits used when a question's options do not say otherwise.
@@ -622,10 +623,10 @@ class CommunesKind(Kind):
 
         return forms.MultipleChoiceField(
             # A callable: the communes are read when the field is used, not at import.
-            choices=lambda: [
-                (commune.insee_code, commune.name)
-                for commune in Commune.objects.order_by("epci", "name")
-            ],
+            choices=lambda: sorted(
+                Commune.objects.values_list("insee_code", "name"),
+                key=lambda item: french_sort_key(item[1]),
+            ),
             widget=forms.CheckboxSelectMultiple,
             error_messages={"invalid_choice": _("Choisissez des communes du territoire.")},
             **self.field_kwargs(question),
@@ -646,6 +647,19 @@ class CommunesKind(Kind):
         return value
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One file or several (the question's max_files), each cleaned as a FileField does."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return super().clean(data, initial)
+
+
 class FilesKind(Kind):
     """Files are Attachments of kind = the question's key; no answer is stored in JSON."""
 
@@ -662,8 +676,9 @@ class FilesKind(Kind):
 
     def form_field(self, question):
         # Only the preview shows it: the dossier uploads through applications.uploads.
-        return forms.FileField(
-            widget=forms.ClearableFileInput(attrs={"accept": ",".join(self.accept(question))}),
+        widget = MultipleFileInput if self.max_files(question) > 1 else forms.ClearableFileInput
+        return MultipleFileField(
+            widget=widget(attrs={"accept": ",".join(self.accept(question))}),
             **self.field_kwargs(question),
         )
 

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from callforms.enums import QuestionKind
-from callforms.kinds import kind_for
+from callforms.kinds import TableWidget, kind_for
 from label.enums import HolderType, Theme
 
 K = QuestionKind
@@ -31,7 +31,8 @@ BUILTIN_STAND_INS = {
 }
 CONSENT = "consent"
 # Widgets drawn as a group of inputs: a fieldset with a legend, not a label.
-GROUP_KINDS = frozenset({K.YESNO, K.CHOICE, K.MULTICHOICE, K.COMMUNES, K.TABLE})
+MANY_CHOICES = 8
+GROUP_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, TableWidget)
 
 
 def stand_in(question):
@@ -113,7 +114,14 @@ class PreviewForm(forms.Form):
                     {
                         "question": question,
                         "field": self[question.key],
-                        "group": stand_in(question).kind in GROUP_KINDS,
+                        "group": isinstance(self[question.key].field.widget, GROUP_WIDGETS),
+                        "options": isinstance(
+                            self[question.key].field.widget,
+                            (forms.RadioSelect, forms.CheckboxSelectMultiple),
+                        ),
+                        # Long lists (themes, communes) are laid out in columns.
+                        "columns": len(list(getattr(self[question.key].field, "choices", ()) or ()))
+                        > MANY_CHOICES,
                         "checkbox": question.is_builtin and question.builtin_field == CONSENT,
                         "condition": condition_text(self.spec, question),
                     }
@@ -158,8 +166,19 @@ class PreviewForm(forms.Form):
         for key, message in self.spec.missing(
             answers, attachments_by_key=counts, builtin_values=builtins
         ):
-            if key not in self.errors:
-                self.add_error(key, message)
+            if key in self.errors:
+                continue
+            # Next to the field, its label is already there: a short sentence says it all.
+            question = self.spec.question(key)
+            if question.is_file and not counts.get(key):
+                message = _("Joignez ce document : il est obligatoire pour déposer le dossier.")
+            elif not question.is_file and question.is_empty(
+                builtins.get(question.builtin_field) if question.is_builtin else answers.get(key)
+            ):
+                message = _(
+                    "Répondez à cette question : elle est obligatoire pour déposer le dossier."
+                )
+            self.add_error(key, message)
         return not self.errors
 
     @staticmethod

@@ -74,7 +74,7 @@ def test_the_editor_lists_sections_and_questions_in_order(staff, wave):
     page = text(response)
     assert page.index("Porteur du projet") < page.index("Le projet") < page.index("Pièces jointes")
     assert page.index("Nom de la structure porteuse") < page.index("Type de porteur")
-    assert "champ du portail" in page
+    assert "Champ du portail" in page
     assert "Monter" in page and "Descendre" in page
     assert "Formulaire verrouillé" not in page
 
@@ -397,7 +397,7 @@ def test_trying_the_form_shows_errors_next_to_the_fields(staff, wave):
     page = text(response)
     assert "clé de contrôle incorrecte" in page
     assert "Saisissez une adresse e-mail valide" in page
-    assert "Renseignez « Description »." in page
+    assert "elle est obligatoire pour déposer le dossier" in page
     assert "doit être égal au coût total du projet" in page
     assert 'id="id_siret_error"' in page
     assert (Question.objects.count(), version(wave)) == before
@@ -422,8 +422,27 @@ def test_a_question_whose_condition_is_not_met_is_not_checked_when_trying(staff,
         condition_value="true",
     )
     page = text(staff.post(url("form_preview", wave), {"employeur": "false", "salaries": "x"}))
-    assert "Renseignez « Salariés »." not in page
+    assert 'id="id_salaries_error"' not in page
     assert "Saisissez un nombre" not in page
     page = text(staff.post(url("form_preview", wave), {"employeur": "true"}))
-    assert "Renseignez « Salariés »." in page
+    assert 'id="id_salaries_error"' in page
     assert "Question posée seulement si « Employeur » a pour réponse « Oui »." in page
+
+
+def test_trying_the_form_checks_the_files_against_the_question(staff, wave):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = text(
+        staff.post(
+            url("form_preview", wave),
+            {"financing_plan": SimpleUploadedFile("plan.exe", b"MZ", "application/octet-stream")},
+        )
+    )
+    assert "« plan.exe » : formats acceptés .pdf" in page
+    page = text(
+        staff.post(
+            url("form_preview", wave),
+            {"financing_plan": SimpleUploadedFile("plan.pdf", b"%PDF-1.4", "application/pdf")},
+        )
+    )
+    assert 'id="id_financing_plan_error"' not in page

@@ -1,0 +1,170 @@
+"""The form builder of a wave in the browser: its pages pass axe-core at desktop and phone
+widths, and staff add questions of several kinds with the keyboard alone."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from callforms.declaration import form_for
+from callforms.models import Section
+from tests.e2e.a11y import assert_no_axe_violation
+from tests.factories.label import WaveFactory
+
+AXE = "axe-core/axe.min.js"
+NARROW = {"width": 320, "height": 640}
+# Screenshots for a person to look at, when asked: CALLFORMS_SCREENSHOTS=/tmp/callforms.
+SHOTS = os.environ.get("CALLFORMS_SCREENSHOTS")
+
+
+def _shoot(page, name):
+    if not SHOTS:
+        return
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _watch_csp(page):
+    errors = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return errors
+
+
+def _check(page, axe, label):
+    assert page.locator("h1").count() == 1
+    assert_no_axe_violation(page, axe, label=label)
+    page.set_viewport_size(NARROW)
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], label
+    assert_no_axe_violation(page, axe, label=f"{label} (320 px)")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_builder_pages_pass_axe(page, browser_login, instruction_user, node_tool):
+    axe = node_tool(AXE)
+    wave = WaveFactory(number=11)
+    form_for(wave)
+    description = form_for(wave).question("description")
+    assert description is not None
+    browser_login(page.context, instruction_user)
+    csp_errors = _watch_csp(page)
+    base = f"/instruction/vagues/{wave.number}/formulaire/"
+    projet = Section.objects.get(form__wave=wave, key="projet")
+
+    page.goto(base)
+    _shoot(page, "editeur")
+    _check(page, axe, "éditeur du formulaire")
+
+    page.goto(f"{base}questions/nouvelle/?section={projet.pk}&type=table")
+    _shoot(page, "question-tableau")
+    _check(page, axe, "nouvelle question (tableau)")
+
+    page.goto(f"{base}apercu/")
+    # The counter of a long text is drawn by static/js/callforms-counter.js.
+    assert page.locator("#id_description-counter").inner_text().startswith("Il reste 10")
+    page.locator("#id_description").fill("Un projet.")
+    assert "Il reste 9" in page.locator("#id_description-counter").inner_text()
+    _shoot(page, "apercu")
+    _check(page, axe, "aperçu du formulaire")
+    page.locator("button[type=submit]", has_text="Essayer").click()
+    page.wait_for_load_state()
+    assert page.locator("#resume-erreurs").is_visible()
+    _shoot(page, "apercu-essai")
+    _check(page, axe, "aperçu après essai")
+    assert not csp_errors, "The content security policy blocked:\n" + "\n".join(csp_errors)
+
+
+def _tab_until(page, predicate, limit=200):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(predicate):
+            return
+    raise AssertionError(f"No Tab stop matched {predicate}")
+
+
+def _focused_name(page, name):
+    return f"() => document.activeElement && document.activeElement.name === {name!r}"
+
+
+def _add_question(page, section_pk, kind_label, fill):
+    """From the editor, choose the kind in the section's select and fill the form by keyboard."""
+    _tab_until(page, f"() => document.activeElement.id === 'type-{section_pk}'")
+    page.keyboard.press("Home")  # a native select moves with the arrows without opening
+    select = page.locator(f"#type-{section_pk}")
+    while select.evaluate("el => el.options[el.selectedIndex].text") != kind_label:
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for name, value in fill:
+        _tab_until(page, _focused_name(page, name))
+        if value is True:
+            page.keyboard.press("Space")
+        else:
+            page.keyboard.type(value)
+    _tab_until(page, "() => document.activeElement.type === 'submit'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_add_questions_of_several_kinds_with_the_keyboard(
+    page, browser_login, instruction_user
+):
+    wave = WaveFactory(number=11)
+    form_for(wave)
+    projet = Section.objects.get(form__wave=wave, key="projet")
+    browser_login(page.context, instruction_user)
+    base = f"/instruction/vagues/{wave.number}/formulaire/"
+
+    page.goto(base)
+    _add_question(
+        page, projet.pk, "Oui / non", [("label", "Le projet emploie-t-il des salariés ?")]
+    )
+    assert "est ajoutée" in page.locator("main").inner_text()
+
+    page.goto(base)
+    _add_question(
+        page,
+        projet.pk,
+        "Un choix parmi plusieurs",
+        [
+            ("label", "Taille de la structure"),
+            ("choices", "Petite\nMoyenne\nGrande"),
+            ("required", True),
+        ],
+    )
+    page.goto(base)
+    _add_question(
+        page, projet.pk, "Date", [("label", "Date de début"), ("help_text", "Même approximative.")]
+    )
+
+    spec = form_for(wave)
+    yesno = spec.question("le_projet_emploie_t_il_des_salaries")
+    choice = spec.question("taille_de_la_structure")
+    date = spec.question("date_de_debut")
+    assert yesno.kind == "yesno"
+    assert choice.kind == "choice" and choice.required
+    assert [label for _value, label in choice.options["choices"]] == ["Petite", "Moyenne", "Grande"]
+    assert date.kind == "date" and date.help_text == "Même approximative."
+    _shoot(page, "editeur-apres-ajouts")
+
+    # Move the date question up with the keyboard: its « Monter » button, then Enter.
+    date_row = f"question-{Section.objects.get(pk=projet.pk).questions.get(key='date_de_debut').pk}"
+    _tab_until(
+        page,
+        f"() => document.activeElement.closest('#{date_row}') !== null"
+        " && document.activeElement.value === 'up'",
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    keys = [q.key for q in form_for(wave).questions()]
+    assert keys.index("date_de_debut") < keys.index("taille_de_la_structure")
