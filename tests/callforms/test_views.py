@@ -12,6 +12,7 @@ from callforms import registry, services
 from callforms.declaration import form_for
 from callforms.enums import QuestionKind
 from callforms.models import CallForm, Question, Section
+from label.models import Wave
 from tests.conftest import login
 from tests.factories import UserFactory, WaveFactory
 
@@ -446,3 +447,31 @@ def test_trying_the_form_checks_the_files_against_the_question(staff, wave):
         )
     )
     assert 'id="id_financing_plan_error"' not in page
+
+
+def test_a_new_wave_from_the_previous_starts_from_its_form_with_the_same_keys(staff, wave):
+    services.question_create(
+        section=section(wave, "projet"),
+        version=version(wave),
+        user=None,
+        kind=K.URL,
+        label="Site du projet",
+    )
+    services.form_lock(wave=wave)
+    response = staff.post(
+        reverse("label:wave_create") + "?depuis=precedente",
+        {
+            "number": "12",
+            "year": "2027",
+            "title": "Label Euralens — vague 12",
+            "opens_at": "2030-03-10T09:00",
+            "closes_at": "2030-05-31T23:59",
+        },
+    )
+    assert response.status_code == 302, text(response)
+    new = form_for(Wave.objects.get(number=12))
+    assert [q.key for q in new.questions()] == [q.key for q in form_for(wave).questions()]
+    assert new.question("site_du_projet").kind == K.URL
+    assert not new.locked
+    page = text(staff.get(url("form_edit", Wave.objects.get(number=12))))
+    assert "Site du projet" in page

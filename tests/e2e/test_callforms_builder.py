@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from callforms import services
 from callforms.declaration import form_for
-from callforms.models import Section
+from callforms.models import Question, Section
 from tests.e2e.a11y import assert_no_axe_violation
 from tests.factories.label import WaveFactory
 
@@ -79,6 +80,20 @@ def test_builder_pages_pass_axe(page, browser_login, instruction_user, node_tool
     assert page.locator("#resume-erreurs").is_visible()
     _shoot(page, "apercu-essai")
     _check(page, axe, "aperçu après essai")
+
+    description_pk = Question.objects.get(section__form__wave=wave, key="description").pk
+    page.goto(f"{base}questions/{description_pk}/supprimer/")
+    _shoot(page, "suppression")
+    _check(page, axe, "confirmation de suppression")
+
+    services.form_lock(wave=wave)
+    page.goto(base)
+    _shoot(page, "editeur-verrouille")
+    _check(page, axe, "éditeur verrouillé")
+    title_pk = Question.objects.get(section__form__wave=wave, key="title").pk
+    page.goto(f"{base}questions/{title_pk}/modifier/")
+    _shoot(page, "champ-du-portail-verrouille")
+    _check(page, axe, "champ du portail, formulaire verrouillé")
     assert not csp_errors, "The content security policy blocked:\n" + "\n".join(csp_errors)
 
 
