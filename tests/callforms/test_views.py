@@ -475,3 +475,26 @@ def test_a_new_wave_from_the_previous_starts_from_its_form_with_the_same_keys(st
     assert not new.locked
     page = text(staff.get(url("form_edit", Wave.objects.get(number=12))))
     assert "Site du projet" in page
+
+
+def test_a_question_is_tied_to_the_criteria_of_the_wave_s_grid(staff, wave):
+    from tests.factories.reviews import grid_for
+
+    grid_for(wave)
+    contribution = section(wave, "contribution")
+    create = url("question_create", wave) + f"?section={contribution.pk}&type=long_text"
+    page = text(staff.get(create))
+    assert "B2. " in page
+    stale = version(wave)
+    services.section_update(section=contribution, version=stale, user=None, title="Critères")
+    data = {"version": stale, "label": "Gouvernance", "max_length": "2000", "criteria_codes": "B2"}
+    response = staff.post(create, data)
+    # Another person saved meanwhile: told, the input kept, nothing created.
+    assert "modifié par une autre personne" in text(response)
+    assert 'value="Gouvernance"' in text(response)
+    assert form_for(wave).question("gouvernance") is None
+    response = staff.post(create, {**data, "version": version(wave)})
+    assert response.status_code == 302
+    created = form_for(wave).question("gouvernance")
+    assert created.criteria_codes == ("B2",)
+    assert created.options == {"max_length": 2000}
