@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -26,7 +27,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from applications.models import Attachment
 from applications.rules import STAFF_VISIBLE, is_filed_state
+from callforms.declaration import form_for
+from callforms.kinds import kind_for
 from label.enums import Agglomeration, Epci, HolderType
 from label.spreadsheets import spreadsheet_safe
 
@@ -56,6 +60,9 @@ class ExportColumn:
     label: Any
     value_getter: Any
     prefetch: Any = None
+    # For a column that stands for several: expand(applications) -> [ExportColumn], called
+    # once with the loaded applications (the questions of the wave's form, in form order).
+    expand: Any = None
 
     def prepare(self, queryset):
         if self.prefetch is None:
@@ -68,9 +75,11 @@ class ExportColumn:
 _REGISTRY: dict[str, ExportColumn] = {}
 
 
-def register_export_column(key, label, value_getter, prefetch=None):
+def register_export_column(key, label, value_getter, prefetch=None, expand=None):
     """Add a column to the export (or replace the one with the same key); returns it."""
-    column = ExportColumn(key=key, label=label, value_getter=value_getter, prefetch=prefetch)
+    column = ExportColumn(
+        key=key, label=label, value_getter=value_getter, prefetch=prefetch, expand=expand
+    )
     _REGISTRY[key] = column
     return column
 
@@ -102,9 +111,75 @@ def _agglomerations(application):
     return ", ".join(str(Epci(code).label) for code in codes)
 
 
-def _financed(application):
-    lines = application.financing_lines.all()
-    return sum((line.amount for line in lines), Decimal("0")) if lines else None
+def _specs(applications):
+    """The declaration of each wave's form among the applications (one read per wave)."""
+    specs = {}
+    for application in applications:
+        if application.wave_id not in specs:
+            specs[application.wave_id] = form_for(application.wave)
+    return specs
+
+
+def _with_wave_and_documents(queryset):
+    return queryset.select_related("wave").prefetch_related(
+        Prefetch(
+            "attachments",
+            queryset=Attachment.objects.filter(message__isnull=True).order_by("created_at", "pk"),
+            to_attr="export_documents",
+        )
+    )
+
+
+def _answer_columns(applications):
+    """One column per question of the wave's form that is not a builtin (those have their
+    own columns), in form order; a question whose kind exports several values gets several."""
+    specs = _specs(applications)
+    questions, seen = [], set()
+    for spec in specs.values():
+        for question in spec.questions():
+            if not question.is_builtin and question.key not in seen:
+                seen.add(question.key)
+                questions.append(question)
+    columns = []
+    for question in questions:
+        for index, header in enumerate(question.export_headers()):
+            columns.append(
+                ExportColumn(
+                    key=f"answer:{question.key}:{index}",
+                    label=header,
+                    value_getter=partial(_answer_value, specs, question.key, index),
+                )
+            )
+    return columns
+
+
+def _answer_value(specs, key, index, application):
+    question = specs[application.wave_id].question(key)
+    if question is None:
+        return None
+    if question.is_file:
+        value = [d for d in getattr(application, "export_documents", []) if d.kind == key]
+    else:
+        value = (application.answers or {}).get(key)
+    values = question.export_values(value)
+    return values[index] if index < len(values) else None
+
+
+def _financed_columns(applications):
+    """The total of the table questions whose total must equal the project's total cost."""
+    specs = _specs(applications)
+
+    def financed(application):
+        spec = specs[application.wave_id]
+        answers = application.answers or {}
+        totals = [
+            kind_for(question.kind).total(question, answers.get(question.key))
+            for question in spec.answer_questions()
+            if question.options.get("total_equals") and answers.get(question.key)
+        ]
+        return sum(totals, Decimal("0")) if totals else None
+
+    return [ExportColumn("financed", _("Plan de financement (€)"), financed)]
 
 
 def _holder_type(application):
@@ -121,15 +196,25 @@ register_export_column("state", _("État"), lambda a: str(a.get_state_display())
 register_export_column("communes", _("Communes"), _communes, prefetch="communes")
 register_export_column("agglomeration", _("Agglomération"), _agglomerations, prefetch="communes")
 register_export_column("themes", _("Thématiques"), lambda a: ", ".join(map(str, a.theme_labels)))
-register_export_column("stage", _("État d'avancement"), lambda a: str(a.get_stage_display()))
 register_export_column("total_cost", _("Coût total (€)"), lambda a: a.total_cost)
 register_export_column(
-    "financed", _("Plan de financement (€)"), _financed, prefetch="financing_lines"
+    "financed",
+    _("Plan de financement (€)"),
+    None,
+    prefetch=lambda queryset: queryset.select_related("wave"),
+    expand=_financed_columns,
 )
 register_export_column("submitted_at", _("Déposée le"), lambda a: a.submitted_at)
 register_export_column("last_submitted_at", _("Dernier dépôt le"), lambda a: a.last_submitted_at)
 register_export_column(
     "eligibility_decided_at", _("Recevabilité décidée le"), lambda a: a.eligibility_decided_at
+)
+register_export_column(
+    "answers",
+    _("Réponses au formulaire de la vague (une colonne par question)"),
+    None,
+    prefetch=_with_wave_and_documents,
+    expand=_answer_columns,
 )
 
 
@@ -148,11 +233,17 @@ def _prepare(applications, columns):
 
 def export_rows(applications, columns):
     """The header and one row of raw values per filed application (drafts are left out)."""
-    yield [str(column.label) for column in columns]
-    for application in _prepare(applications, columns):
-        if not is_filed_state(getattr(application, "state", None)):
-            continue
-        yield [column.value_getter(application) for column in columns]
+    applications = [
+        application
+        for application in _prepare(applications, columns)
+        if is_filed_state(getattr(application, "state", None))
+    ]
+    flat = []
+    for column in columns:
+        flat.extend(column.expand(applications) if column.expand else [column])
+    yield [str(column.label) for column in flat]
+    for application in applications:
+        yield [column.value_getter(application) for column in flat]
 
 
 def _safe_text(value):

@@ -1,33 +1,38 @@
-"""Forms of the dossier d'intention: one per section of the editor, and the documents.
+"""Forms of the dossier d'intention, built from the wave's form (callforms.FormSpec).
+
+One form class serves every section of the editor: the builtin questions of the section are
+fields of the ModelForm (their storage and validation stay the model's), the other questions
+are fields made by their kind (`QuestionSpec.form_field`), whose cleaned value is the JSON
+stored in `Application.answers`. No list of dossier questions is written here.
 
 Every field is optional when a section is saved: a draft may be incomplete, and what the
 dossier still lacks is said by `conditions.missing_items` (the rule of the submit guard).
-What is typed must still be well formed (SIRET, e-mail, amounts, lengths): a bad value is
-refused with a French message and the form comes back with everything that was typed.
+What is typed must still be well formed (SIRET, e-mail, amounts, lengths, the kinds' own
+limits): a bad value is refused with a French message next to the field, and the form comes
+back with everything that was typed.
 
-Each section form gives the service its values with `section_values()`: only the fields that
-validated and that the request carried, so a partial autosave never blanks the others.
+The form gives the service its values with `section_values()`: only the fields that validated
+and that the request carried, so a partial autosave never blanks the others.
 """
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from applications.enums import AttachmentKind, ProjectStage
 from applications.models import Application
-from applications.models.application import LONG_TEXT_MAX_LENGTH, SUMMARY_MAX_LENGTH
-from applications.uploads import ACCEPT_ATTRIBUTE
+from applications.models.application import SUMMARY_MAX_LENGTH
+from callforms.enums import QuestionKind
 from label.enums import HolderType, Theme
 from label.models import Commune
 
-FINANCING_PREFIX = "financement"
-FINANCING_EXTRA_ROWS = 3
-FINANCING_MAX_ROWS = 30
+# The builtin questions whose value is not a column of the same name.
+COMMUNES_FIELDS = ("communes", "territory_wide")
+CONSENT_FIELD = "consent"
 
 
 class DossierTextField(forms.CharField):
@@ -78,23 +83,151 @@ phone_validator = RegexValidator(
 postcode_validator = RegexValidator(r"^\d{5}$", _("Le code postal comporte 5 chiffres."))
 
 
-class SectionForm(forms.ModelForm):
-    """A section of the dossier: a ModelForm whose values go to `application_update_section`.
+class DossierForm(forms.ModelForm):
+    """One section of the dossier, as the wave's form declares it.
 
     The instance is copied: validation writes the typed values on it, and the page around
-    the form (progress, checklist) must keep describing what is saved.
+    the form (progress, checklist) must keep describing what is saved. The builtin fields of
+    the other sections are removed; the section's other questions are added by their kind.
     """
 
-    section = ""
-    long_text_fields = ()
+    # The communes are drawn by hand (grouped by agglomeration): errors point at the group.
+    error_anchors = {"communes": "communes-fieldset"}
 
-    def __init__(self, *args, instance=None, **kwargs):
-        super().__init__(*args, instance=copy.copy(instance), **kwargs)
-        for name in self.long_text_fields:
-            field = self.fields[name]
-            field.validators.append(MaxLengthValidator(LONG_TEXT_MAX_LENGTH))
-            # No maxlength attribute: the browser would cut a paste short without a word.
-            field.widget.attrs.update({"rows": 6, "data-maxlength": LONG_TEXT_MAX_LENGTH})
+    holder_type = forms.ChoiceField(
+        label=_("Type de porteur"),
+        choices=[("", _("— Choisissez —")), *HolderType.choices],
+        required=False,
+    )
+    # Longer than the 14 digits of the column: a SIRET may be typed with spaces, which
+    # clean_siret removes before the model's validator checks length and Luhn key.
+    siret = forms.CharField(
+        label=_("SIRET (facultatif)"),
+        max_length=20,
+        required=False,
+        help_text=_("14 chiffres, espaces permis ; la clé de contrôle est vérifiée."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    summary = DossierTextField(
+        label=_("Résumé"),
+        required=False,
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("500 caractères au plus : il présente le projet en quelques phrases."),
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("Thématiques"),
+        choices=Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Une ou plusieurs."),
+    )
+    communes = forms.ModelMultipleChoiceField(
+        label=_("Communes du projet"),
+        queryset=Commune.objects.order_by("epci", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    territory_wide = forms.BooleanField(
+        label=_("Le projet concerne tout le territoire du Pôle métropolitain"),
+        required=False,
+        help_text=_("Dans ce cas, ne cochez pas de communes."),
+    )
+    total_cost = EuroAmountField(label=_("Coût total du projet (€)"), required=False)
+    consent = forms.BooleanField(
+        label=_(
+            "J'ai pris connaissance de cette information et j'accepte que les données "
+            "personnelles de ce dossier soient traitées pour son instruction."
+        ),
+        required=False,
+    )
+
+    class Meta:
+        model = Application
+        fields = (
+            "holder_name",
+            "holder_type",
+            "siret",
+            "address",
+            "postcode",
+            "city",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "title",
+            "summary",
+            "themes",
+            "communes",
+            "territory_wide",
+            "total_cost",
+        )
+        labels = {
+            "postcode": _("Code postal (facultatif)"),
+            "city": _("Commune du siège (facultatif)"),
+        }
+        help_texts = {"contact_phone": _("Par exemple 03 21 00 00 00.")}
+        widgets = {
+            "holder_name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            # "street-address" is for a multi-line field; this one holds one line.
+            "address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "postcode": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
+            ),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+
+    def __init__(self, data=None, *args, instance=None, section=None, **kwargs):
+        self.section_spec = section
+        kwargs.setdefault("initial", {CONSENT_FIELD: bool(instance and instance.consent_given_at)})
+        super().__init__(data, *args, instance=copy.copy(instance), **kwargs)
+        self.fields["postcode"].validators.append(postcode_validator)
+        self.fields["contact_phone"].validators.append(phone_validator)
+        # No maxlength on the summary: the counter says how much is over instead.
+        self.fields["summary"].widget.attrs.pop("maxlength", None)
+        self.fields["summary"].widget.attrs["data-maxlength"] = SUMMARY_MAX_LENGTH
+        builtin = set()
+        self.answer_keys = []
+        answers = (instance.answers if instance is not None else None) or {}
+        for question in section.questions:
+            if question.kind == QuestionKind.BUILTIN:
+                names = builtin_form_fields(question.builtin_field)
+                builtin.update(names)
+                self._reword(question, names[0])
+            elif question.kind != QuestionKind.FILES:
+                self.fields[question.key] = answer_field(question)
+                self.initial[question.key] = answers.get(question.key)
+                self.answer_keys.append(question.key)
+        for name in [name for name in self.fields if name not in builtin]:
+            if name not in self.answer_keys:
+                del self.fields[name]
+
+    def _reword(self, question, name):
+        """Staff may reword a builtin question: its label and help text come from the form."""
+        if name in self.fields and question.label:
+            self.fields[name].label = question.label
+            if question.help_text:
+                self.fields[name].help_text = question.help_text
+
+    def clean_siret(self):
+        return re.sub(r"\s", "", self.cleaned_data["siret"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("territory_wide") and cleaned.get("communes"):
+            message = _(
+                "Choisissez des communes ou « tout le territoire », pas les deux : décochez "
+                "l'un ou l'autre."
+            )
+            self.add_error("territory_wide", message)
+            self.add_error("communes", message)
+        return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        describe_errors(self)
 
     def submitted_field_names(self):
         """The fields the request carried (an unchecked box counts: it is never sent)."""
@@ -111,134 +244,8 @@ class SectionForm(forms.ModelForm):
         cleaned = getattr(self, "cleaned_data", {})
         return {name: cleaned[name] for name in self.submitted_field_names() if name in cleaned}
 
-
-class HolderForm(SectionForm):
-    section = "porteur"
-
-    holder_type = forms.ChoiceField(
-        label=_("Type de porteur"),
-        choices=[("", _("— Choisissez —")), *HolderType.choices],
-        required=False,
-    )
-    # Longer than the 14 digits of the column: a SIRET may be typed with spaces, which
-    # clean_siret removes before the model's validator checks length and Luhn key.
-    siret = forms.CharField(
-        label=_("SIRET (facultatif)"),
-        max_length=20,
-        required=False,
-        help_text=_("14 chiffres, espaces permis ; la clé de contrôle est vérifiée."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-
-    class Meta:
-        model = Application
-        fields = (
-            "holder_name",
-            "holder_type",
-            "siret",
-            "address",
-            "postcode",
-            "city",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        )
-        labels = {
-            "postcode": _("Code postal (facultatif)"),
-            "city": _("Commune du siège (facultatif)"),
-        }
-        help_texts = {
-            "contact_phone": _("Par exemple 03 21 00 00 00."),
-        }
-        widgets = {
-            "holder_name": forms.TextInput(attrs={"autocomplete": "organization"}),
-            # "street-address" is for a multi-line field; this one holds one line.
-            "address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
-            "postcode": forms.TextInput(
-                attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
-            ),
-            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["postcode"].validators.append(postcode_validator)
-        self.fields["contact_phone"].validators.append(phone_validator)
-
-    def clean_siret(self):
-        return re.sub(r"\s", "", self.cleaned_data["siret"])
-
-
-class ProjectForm(SectionForm):
-    section = "projet"
-    long_text_fields = ("description",)
-    # The communes are drawn by hand (grouped by agglomeration): errors point at the group.
-    error_anchors = {"communes": "communes-fieldset"}
-
-    summary = DossierTextField(
-        label=_("Résumé"),
-        required=False,
-        max_length=SUMMARY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("500 caractères au plus : il présente le projet en quelques phrases."),
-    )
-    description = DossierTextField(label=_("Description"), required=False, widget=forms.Textarea)
-    themes = forms.MultipleChoiceField(
-        label=_("Thématiques"),
-        choices=Theme.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Une ou plusieurs."),
-    )
-    stage = forms.ChoiceField(
-        label=_("État d'avancement"),
-        choices=ProjectStage.choices,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    communes = forms.ModelMultipleChoiceField(
-        label=_("Communes du projet"),
-        queryset=Commune.objects.order_by("epci", "name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    territory_wide = forms.BooleanField(
-        label=_("Le projet concerne tout le territoire du Pôle métropolitain"),
-        required=False,
-        help_text=_("Dans ce cas, ne cochez pas de communes."),
-    )
-
-    class Meta:
-        model = Application
-        fields = (
-            "title",
-            "summary",
-            "description",
-            "themes",
-            "stage",
-            "communes",
-            "territory_wide",
-        )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # No maxlength on the summary either: the counter says how much is over instead.
-        self.fields["summary"].widget.attrs.pop("maxlength", None)
-        self.fields["summary"].widget.attrs["data-maxlength"] = SUMMARY_MAX_LENGTH
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("territory_wide") and cleaned.get("communes"):
-            message = _(
-                "Choisissez des communes ou « tout le territoire », pas les deux : décochez "
-                "l'un ou l'autre."
-            )
-            self.add_error("territory_wide", message)
-            self.add_error("communes", message)
-        return cleaned
+    def has_communes(self):
+        return "communes" in self.fields
 
     def selected_commune_ids(self):
         """The ids of the checked communes, as strings (what was typed, or what is saved)."""
@@ -246,37 +253,21 @@ class ProjectForm(SectionForm):
         return {str(getattr(item, "pk", item)) for item in value}
 
 
-class ContributionForm(SectionForm):
-    section = "contribution"
-    long_text_fields = (
-        "contribution_transition",
-        "contribution_feasibility",
-        "contribution_diffusion",
-        "contribution_innovation",
-    )
+def builtin_form_fields(builtin_field):
+    """The form fields that ask a builtin question (the communes come with « tout le
+    territoire »)."""
+    if builtin_field == "communes":
+        return COMMUNES_FIELDS
+    return (builtin_field,)
 
-    class Meta:
-        model = Application
-        fields = (
-            "contribution_transition",
-            "contribution_feasibility",
-            "contribution_diffusion",
-            "contribution_innovation",
-        )
-        field_classes = dict.fromkeys(fields, DossierTextField)
-        help_texts = {
-            "contribution_transition": _(
-                "Bien-être et cohésion sociale, usage responsable des ressources, préservation "
-                "des écosystèmes, résilience, implication des habitants."
-            ),
-            "contribution_feasibility": _(
-                "Faisabilité technique et financière (budget, plan de financement), partenariats."
-            ),
-            "contribution_diffusion": _(
-                "Exemplarité et capacité à inspirer, stratégie de communication."
-            ),
-            "contribution_innovation": _("Innovation technologique ou sociale."),
-        }
+
+def answer_field(question):
+    """The form field of a question stored in `answers`: its kind's widget and checks, and a
+    cleaned value that is already the JSON to store (`QuestionSpec.clean`)."""
+    form_field = question.form_field()
+    form_field.required = False
+    form_field.clean = question.clean
+    return form_field
 
 
 def describe_errors(form):
@@ -286,179 +277,61 @@ def describe_errors(form):
             form.fields[name].widget.attrs["aria-describedby"] = f"{form[name].auto_id}_error"
 
 
-class FinancingLineForm(forms.Form):
-    """One line of the financing plan; a line left wholly empty is simply ignored."""
-
-    source = forms.CharField(
-        label=_("Financeur ou source"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
-    amount = EuroAmountField(
-        label=_("Montant (€)"),
-        required=False,
-        widget=forms.TextInput(attrs={"class": "form-control", "data-financing-amount": ""}),
-    )
-    secured = forms.BooleanField(
-        label=_("Acquis"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        source = (cleaned.get("source") or "").strip()
-        amount = cleaned.get("amount")
-        if not source and amount is None and "amount" not in self.errors:
-            cleaned["empty"] = True
-            return cleaned
-        if not source and "source" not in self.errors:
-            self.add_error("source", _("Indiquez le financeur de ce montant."))
-        if amount is None and "amount" not in self.errors:
-            self.add_error("amount", _("Indiquez le montant de cette ligne."))
-        return cleaned
-
-    def full_clean(self):
-        super().full_clean()
-        describe_errors(self)
-
-
-class BaseFinancingFormSet(forms.BaseFormSet):
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        form.fields["DELETE"].label = _("Supprimer")
-        form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
-
-
-FinancingFormSet = forms.formset_factory(
-    FinancingLineForm,
-    formset=BaseFinancingFormSet,
-    extra=FINANCING_EXTRA_ROWS,
-    can_delete=True,
-    max_num=FINANCING_MAX_ROWS,
-    validate_max=True,
-    absolute_max=FINANCING_MAX_ROWS + FINANCING_EXTRA_ROWS,
-)
-
-
-class BudgetForm(SectionForm):
-    """Partners, budget and calendar, with the financing plan as a formset of lines."""
-
-    section = "budget"
-    long_text_fields = ("partners", "milestones", "diffusion_strategy", "expected_support")
-
-    total_cost = EuroAmountField(label=_("Coût total du projet (€)"), required=False)
-
-    class Meta:
-        model = Application
-        fields = (
-            "partners",
-            "total_cost",
-            "milestones",
-            "diffusion_strategy",
-            "expected_support",
-        )
-        field_classes = {
-            "partners": DossierTextField,
-            "milestones": DossierTextField,
-            "diffusion_strategy": DossierTextField,
-            "expected_support": DossierTextField,
-        }
-        help_texts = {
-            "partners": _("Les partenaires du projet et leur rôle."),
-            "milestones": _("Les grandes étapes du projet et leur calendrier."),
-        }
-
-    def __init__(self, data=None, *args, instance=None, **kwargs):
-        super().__init__(data, *args, instance=instance, **kwargs)
-        # The saved lines only fill the page. A submitted plan is taken as it is: compared
-        # with lines saved since the page was shown (by the autosave), unchanged rows would
-        # count as empty and be dropped.
-        initial = None
-        if data is None:
-            initial = [
-                {"source": line.source, "amount": line.amount, "secured": line.secured}
-                for line in instance.financing_lines.all()
-            ]
-        self.financing = FinancingFormSet(data, initial=initial, prefix=FINANCING_PREFIX)
-
-    def is_valid(self):
-        form_valid = super().is_valid()
-        return self.financing.is_valid() and form_valid
-
-    def financing_submitted(self):
-        return self.is_bound and f"{FINANCING_PREFIX}-TOTAL_FORMS" in self.data
-
-    def financing_lines(self):
-        """The lines of the plan to save, in order: neither deleted nor left empty."""
-        return [
-            {key: form.cleaned_data[key] for key in ("source", "amount", "secured")}
-            for form in self.financing.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and not form.cleaned_data.get("empty")
-        ]
-
-    def section_values(self):
-        values = super().section_values()
-        if self.financing_submitted() and self.financing.is_valid():
-            values["financing_lines"] = self.financing_lines()
-        return values
-
-
-class ConsentForm(forms.Form):
-    section = "consentement"
-
-    consent = forms.BooleanField(
-        label=_(
-            "J'ai pris connaissance de cette information et j'accepte que les données "
-            "personnelles de ce dossier soient traitées pour son instruction."
-        ),
-        required=False,
-    )
-
-    def __init__(self, *args, instance=None, **kwargs):
-        kwargs.setdefault("initial", {"consent": bool(instance and instance.consent_given_at)})
-        super().__init__(*args, **kwargs)
-
-    def section_values(self):
-        return {"consent": self.cleaned_data["consent"]}
-
-
 class AttachmentForm(forms.Form):
-    """A document to attach; what it really is gets checked by applications.uploads."""
+    """A document to attach to one file question of the wave's form; what the file really is
+    gets checked by applications.uploads, its type and size by the question's limits."""
 
     kind = forms.ChoiceField(
         label=_("Type de pièce"),
-        choices=[("", _("— Choisissez —")), *AttachmentKind.choices],
         error_messages={"required": _("Choisissez le type de la pièce.")},
     )
     file = forms.FileField(
         label=_("Fichier"),
-        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
         error_messages={"required": _("Choisissez un fichier à joindre.")},
     )
+
+    def __init__(self, *args, file_questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            ("", _("— Choisissez —")),
+            *((question.key, question.label) for question in file_questions),
+        ]
+        accept = sorted(
+            {ext for question in file_questions for ext in question.options.get("accept") or []}
+        )
+        if accept:
+            self.fields["file"].widget.attrs["accept"] = ",".join(accept)
 
 
 @dataclass(frozen=True)
 class DossierSection:
-    """A step of the editor: its address, its title and the form that edits it."""
+    """A step of the editor, from a section of the wave's form."""
 
     slug: str
     title: str
-    form_class: type | None
-    autosave: bool = True
+    introduction: str
+    spec: object = field(repr=False, compare=False)
+
+    @property
+    def file_questions(self):
+        return [q for q in self.spec.questions if q.kind == QuestionKind.FILES]
+
+    @property
+    def has_form(self):
+        """Does the section have answers typed in a form (not only documents)?"""
+        return any(q.kind != QuestionKind.FILES for q in self.spec.questions)
+
+    @property
+    def autosave(self):
+        # Documents are sent one by one; the consent is given by a deliberate click.
+        return self.has_form and not any(
+            q.builtin_field == CONSENT_FIELD for q in self.spec.questions
+        )
 
 
-# The steps of the editor, in order. "pieces" has no section form: each document is
-# added or removed on its own.
-DOSSIER_SECTIONS = (
-    DossierSection("porteur", _("Porteur du projet"), HolderForm),
-    DossierSection("projet", _("Le projet"), ProjectForm),
-    DossierSection("contribution", _("Contribution aux critères"), ContributionForm),
-    DossierSection("budget", _("Partenaires, budget et calendrier"), BudgetForm),
-    DossierSection("pieces", _("Pièces jointes"), None, autosave=False),
-    DossierSection("consentement", _("Données personnelles"), ConsentForm, autosave=False),
-)
-SECTIONS_BY_SLUG = {section.slug: section for section in DOSSIER_SECTIONS}
+def dossier_sections(form_spec):
+    """The steps of the editor, in the order of the wave's form."""
+    return tuple(
+        DossierSection(section.key, section.title, section.introduction, section)
+        for section in form_spec.sections
+    )

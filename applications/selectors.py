@@ -35,7 +35,6 @@ def application_get_for_owner(user, pk):
         .select_related("wave", "owner", "carried_over_to", "carried_over_from")
         .prefetch_related(
             "communes",
-            "financing_lines",
             # The dossier's own documents; those sent with a message belong to the thread.
             Prefetch(
                 "attachments",
@@ -154,7 +153,8 @@ def application_list_for_staff(wave, filters=None):
     if filters.get("holder_type"):
         applications = applications.filter(holder_type=filters["holder_type"])
     if filters.get("stage"):
-        applications = applications.filter(stage=filters["stage"])
+        # The stage is an answer of the wave's form, under its key (see callforms.defaults).
+        applications = applications.filter(answers__stage=filters["stage"])
     for word in search_normalise(filters.get("q")).split():
         applications = applications.filter(search_text__contains=word)
     return applications.order_by(*_staff_ordering(filters.get("sort")))
@@ -197,7 +197,6 @@ def application_get_for_staff(pk):
         .select_related("wave", "owner", "carried_over_to", "carried_over_from")
         .prefetch_related(
             Prefetch("communes", queryset=Commune.objects.order_by("name")),
-            "financing_lines",
             # The dossier's own documents; those sent with a message are shown in the thread.
             Prefetch(
                 "attachments",

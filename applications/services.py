@@ -17,13 +17,13 @@ from applications.models import (
     Attachment,
     DraftReminder,
     ExpressionOfInterest,
-    FinancingLine,
     Message,
     ReminderKind,
     StaffNote,
 )
-from applications.uploads import check_total, check_upload
+from applications.uploads import EXTENSION_ALIASES, check_total, check_upload
 from applications.workflow import application_create
+from callforms.declaration import form_for
 from label.models import Wave
 from label.rules import is_instruction
 from label.services import outbox_enqueue
@@ -93,35 +93,11 @@ def staff_note_create(*, application, author, body):
 
 # --- Carry-over of a deferred file -----------------------------------------------------------
 
-# What a carried-over draft takes from the original file: the whole dossier, but neither the
-# documents (they are dated: the applicant attaches current ones) nor the consent (it is
-# given again for the new processing).
-CARRIED_OVER_FIELDS = (
-    "holder_name",
-    "holder_type",
-    "siret",
-    "address",
-    "postcode",
-    "city",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "title",
-    "summary",
-    "description",
-    "themes",
-    "stage",
-    "territory_wide",
-    "contribution_transition",
-    "contribution_feasibility",
-    "contribution_diffusion",
-    "contribution_innovation",
-    "partners",
-    "total_cost",
-    "milestones",
-    "diffusion_strategy",
-    "expected_support",
-)
+# What a carried-over draft takes from the original file: the builtin answers and those of the
+# questions the new wave's form still asks (by key), but neither the documents (they are dated:
+# the applicant attaches current ones) nor the consent (it is given again for the new
+# processing). The others are shown to the applicant (`answers_not_carried_over`).
+CARRIED_OVER_BUILTINS_EXCLUDED = ("communes", "consent")
 
 
 def application_carry_over_refusal(application, *, wave=None):
@@ -148,8 +124,9 @@ def application_carry_over(*, application, by):
 
     Effects, in order: lock the original file; check its owner; check it is deferred, not
     carried over yet, and that a new wave is open; create the draft in that wave, linked to
-    the original (its creation is recorded in its history); copy the dossier, the communes
-    and the financing plan (not the documents, not the consent). Returns the new draft.
+    the original (its creation is recorded in its history); copy the builtin answers, the
+    communes and the answers the new wave's form keeps by key (not the documents, not the
+    consent). Returns the new draft.
     """
     original = Application.objects.select_for_update().get(pk=application.pk)
     if not by.has_perm("applications.carry_over_application", original):
@@ -159,21 +136,51 @@ def application_carry_over(*, application, by):
     if refusal:
         raise ValidationError(refusal)
     draft = application_create(wave=wave, by=by, carried_over_from=original)
-    for name in CARRIED_OVER_FIELDS:
-        setattr(draft, name, getattr(original, name))
+    new_spec = form_for(wave)
+    for question in new_spec.builtin_questions():
+        if question.builtin_field in CARRIED_OVER_BUILTINS_EXCLUDED:
+            continue
+        setattr(draft, question.builtin_field, getattr(original, question.builtin_field))
+    draft.territory_wide = original.territory_wide
+    draft.answers = carried_over_answers(original, new_spec)
     draft.save()
     draft.communes.set(original.communes.all())
-    FinancingLine.objects.bulk_create(
-        FinancingLine(
-            application=draft,
-            source=line.source,
-            amount=line.amount,
-            secured=line.secured,
-            position=line.position,
-        )
-        for line in original.financing_lines.all()
-    )
     return draft
+
+
+def carried_over_answers(original, new_spec):
+    """The answers of the original file the new form still asks, of the same kind, cleaned
+    against the new question's limits (an answer the new form refuses is not taken)."""
+    old_spec = form_for(original.wave)
+    answers = {}
+    for question in new_spec.answer_questions():
+        old = old_spec.question(question.key)
+        value = (original.answers or {}).get(question.key)
+        if old is None or old.kind != question.kind or question.is_empty(value):
+            continue
+        try:
+            answers[question.key] = question.clean(value)
+        except ValidationError:
+            continue
+    return answers
+
+
+def answers_not_carried_over(application):
+    """For a carried-over draft: the original's answers its new form did not take, as
+    (label, displayed answer), in the original form's order, for the applicant to re-use."""
+    original = application.carried_over_from
+    if original is None:
+        return []
+    old_spec = form_for(original.wave)
+    kept = set((application.answers or {}).keys())
+    new_keys = {question.key for question in form_for(application.wave).answer_questions()}
+    rows = []
+    for question in old_spec.answer_questions():
+        value = (original.answers or {}).get(question.key)
+        if question.is_empty(value) or (question.key in kept and question.key in new_keys):
+            continue
+        rows.append((question.label, question.display(value)))
+    return rows
 
 
 # --- Reminders before a wave closes ---------------------------------------------------------
@@ -255,39 +262,26 @@ def expression_of_interest_record(*, email, message=""):
 
 # --- The dossier d'intention: sections and documents -------------------------------------------
 
-# What each section of the editor writes. "communes", "financing_lines" and "consent" are not
-# plain fields: the M2M, the lines of the financing plan (replaced as a whole), and the consent
-# checkbox (which dates `consent_given_at`). Documents go through attachment_add/remove.
-DOSSIER_SECTION_FIELDS = {
-    "porteur": (
-        "holder_name",
-        "holder_type",
-        "siret",
-        "address",
-        "postcode",
-        "city",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-    ),
-    "projet": ("title", "summary", "description", "themes", "stage", "communes", "territory_wide"),
-    "contribution": (
-        "contribution_transition",
-        "contribution_feasibility",
-        "contribution_diffusion",
-        "contribution_innovation",
-    ),
-    "budget": (
-        "partners",
-        "total_cost",
-        "financing_lines",
-        "milestones",
-        "diffusion_strategy",
-        "expected_support",
-    ),
-    "consentement": ("consent",),
-}
-_SPECIAL_DOSSIER_VALUES = ("communes", "financing_lines", "consent")
+# The builtin questions that are not plain columns: the M2M of the communes (with its
+# « tout le territoire » box) and the consent checkbox (which dates `consent_given_at`).
+_SPECIAL_DOSSIER_VALUES = ("communes", "consent")
+
+
+def section_value_names(spec, section):
+    """The names a section of the wave's form may write: its builtin fields and the keys of
+    its other questions (not the files, added one by one)."""
+    section_spec = spec.section(section)
+    if section_spec is None:
+        return None
+    names = set()
+    for question in section_spec.questions:
+        if question.is_builtin:
+            names.add(question.builtin_field)
+            if question.builtin_field == "communes":
+                names.add("territory_wide")
+        elif not question.is_file:
+            names.add(question.key)
+    return names
 
 
 def _lock_for_edit(application, by, permission="applications.change_application"):
@@ -307,25 +301,38 @@ def _lock_for_edit(application, by, permission="applications.change_application"
 def application_update_section(*, application, by, section, values):
     """Save part of one section of the dossier d'intention (a draft, or a file to complete).
 
-    Only the keys of `values` are written, so saving the valid fields of an autosave never
-    touches the others, nor another section. Effects, in order: lock; check the owner may
-    edit (draft or completion requested); model validators of the written fields; the fields
-    saved (with `update_fields`); the communes replaced; the financing plan replaced by the
-    given lines, in their order; the consent dated when given (its first date kept), cleared
-    when withdrawn. Returns the saved application.
+    `section` is the key of a section of the wave's form; `values` maps its builtin fields
+    and the keys of its other questions to their values (answers already cleaned by their
+    kind: the JSON to store). Only the keys of `values` are written, so saving the valid
+    fields of an autosave never touches the others, nor another section. Effects, in order:
+    lock; check the owner may edit (draft or completion requested); each answer cleaned
+    again by its question; model validators of the written fields; the answers merged
+    (an empty answer removed, and the answers of questions a condition now hides dropped);
+    the fields saved (with `update_fields`); the communes replaced; the consent dated when
+    given (its first date kept), cleared when withdrawn. Returns the saved application.
     """
-    allowed = DOSSIER_SECTION_FIELDS.get(section)
+    spec = form_for(application.wave)
+    allowed = section_value_names(spec, section)
     if allowed is None:
         raise ValueError(f"Unknown dossier section {section!r}")
-    unknown = set(values) - set(allowed)
+    unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"Fields {sorted(unknown)} do not belong to section {section!r}")
     locked = _lock_for_edit(application, by)
-    plain = {name: value for name, value in values.items() if name not in _SPECIAL_DOSSIER_VALUES}
+    answer_keys = {question.key for question in spec.answer_questions()}
+    plain = {
+        name: value
+        for name, value in values.items()
+        if name not in _SPECIAL_DOSSIER_VALUES and name not in answer_keys
+    }
     for name, value in plain.items():
         setattr(locked, name, value)
     locked.clean_fields(exclude=[f.name for f in Application._meta.fields if f.name not in plain])
     update_fields = [*plain, "updated_at"]
+    typed = {key: value for key, value in values.items() if key in answer_keys}
+    if typed:
+        locked.answers = answers_merge(spec, locked.answers, typed)
+        update_fields.append("answers")
     if "consent" in values:
         if not values["consent"]:
             locked.consent_given_at = None
@@ -335,19 +342,36 @@ def application_update_section(*, application, by, section, values):
     locked.save(update_fields=update_fields)
     if "communes" in values:
         locked.communes.set(values["communes"])
-    if "financing_lines" in values:
-        locked.financing_lines.all().delete()
-        FinancingLine.objects.bulk_create(
-            FinancingLine(
-                application=locked,
-                source=line["source"],
-                amount=line["amount"],
-                secured=bool(line.get("secured")),
-                position=position,
-            )
-            for position, line in enumerate(values["financing_lines"])
-        )
     return locked
+
+
+def answers_merge(spec, answers, typed):
+    """The answers with the typed ones written over them: each checked by its question (a bad
+    value raises ValidationError), an empty answer removed, and the answers of questions a
+    condition now hides dropped (one level of conditions: a single pass is enough)."""
+    merged = dict(answers or {})
+    errors = {}
+    for key, value in typed.items():
+        question = spec.question(key)
+        try:
+            value = question.clean(value)
+        except ValidationError as error:
+            errors[key] = error.messages
+            continue
+        if question.is_empty(value):
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    if errors:
+        raise ValidationError(errors)
+    answer_keys = {question.key for question in spec.answer_questions()}
+    for question in spec.answer_questions():
+        # A condition on a builtin question is left to completeness: its value is a column.
+        if question.condition_key not in answer_keys:
+            continue
+        if question.key in merged and not question.is_shown(merged):
+            del merged[question.key]
+    return merged
 
 
 def attachments_stored_size(application):
@@ -356,6 +380,52 @@ def attachments_stored_size(application):
         Attachment.objects.filter(application=application).aggregate(total=Sum("size"))["total"]
         or 0
     )
+
+
+# The kind of a document sent with a message (not an answer to a file question).
+MESSAGE_ATTACHMENT_KIND = AttachmentKind.OTHER
+
+
+def _file_question(application, kind):
+    question = form_for(application.wave).question(kind)
+    if question is None or not question.is_file:
+        raise ValidationError(_("Choisissez le type de la pièce."), code="kind")
+    return question
+
+
+def _check_file_question_limits(question, checked):
+    """The file question's own limits, after the content checks of applications.uploads."""
+    accept = {ext.lower().lstrip(".") for ext in question.options.get("accept") or []}
+    aliases = EXTENSION_ALIASES.get(checked.extension, {checked.extension})
+    if accept and not accept & aliases:
+        raise ValidationError(
+            _("« %(label)s » accepte seulement ces formats : %(formats)s.")
+            % {
+                "label": question.label,
+                "formats": ", ".join(sorted(ext.upper() for ext in accept)),
+            },
+            code="type",
+        )
+    max_size_mb = question.options.get("max_size_mb")
+    if max_size_mb and checked.size > int(max_size_mb) * 1024 * 1024:
+        raise ValidationError(
+            _("Ce fichier dépasse %(size)s Mo, la taille permise pour « %(label)s ».")
+            % {"size": max_size_mb, "label": question.label},
+            code="size",
+        )
+
+
+def _check_file_question_count(question, application):
+    limit = question.options.get("max_files")
+    if not limit:
+        return
+    joined = application.attachments.filter(message__isnull=True, kind=question.key).count()
+    if joined >= int(limit):
+        raise ValidationError(
+            _("« %(label)s » compte déjà %(max)s fichiers, le nombre permis.")
+            % {"label": question.label, "max": limit},
+            code="count",
+        )
 
 
 def attachment_add(*, application, by, kind, upload, permission="applications.change_application"):
@@ -370,13 +440,18 @@ def attachment_add(*, application, by, kind, upload, permission="applications.ch
     """
     if not by.has_perm(permission, application):
         raise PermissionDenied(_("Ce dossier ne peut pas être modifié."))
-    if kind not in AttachmentKind.values:
-        raise ValidationError(_("Choisissez le type de la pièce."), code="kind")
+    question = None
+    if kind != MESSAGE_ATTACHMENT_KIND or permission == "applications.change_application":
+        question = _file_question(application, kind)
     checked = check_upload(upload, already_stored=attachments_stored_size(application))
+    if question is not None:
+        _check_file_question_limits(question, checked)
     with transaction.atomic():
         locked = _lock_for_edit(application, by, permission)
         # Checked again under the lock: two uploads at once must not both fit in the rest.
         check_total(checked.size, attachments_stored_size(locked))
+        if question is not None:
+            _check_file_question_count(question, locked)
         attachment = Attachment(
             application=locked,
             kind=kind,

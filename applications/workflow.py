@@ -16,6 +16,7 @@ from django_fsm import TransitionNotAllowed
 from applications.enums import ANNOUNCED_STATES, ApplicationState, Transition
 from applications.models import Application, ApplicationEvent
 from applications.notifications import notify_applicant, notify_staff_refiled
+from callforms.services import form_lock
 from label.enums import Award
 from label.models import Wave
 
@@ -122,8 +123,9 @@ def application_submit(*, application, by):
     """File a draft: draft → submitted.
 
     Effects, in order: lock; check the owner; guard (wave open by the server clock, dossier
-    complete); history row; reference of the wave given (the wave's numbering lock); save;
-    confirmation mail to the applicant (outbox, sent on commit).
+    complete); history row; reference of the wave given (the wave's numbering lock); the
+    wave's form locked (idempotent); save; confirmation mail to the applicant (outbox, sent
+    on commit).
 
     The mail is written in the filing's transaction, under the numbering lock, because it
     carries the reference: a few milliseconds of rendering, against a mail that could be lost
@@ -137,6 +139,8 @@ def application_submit(*, application, by):
     # Numbering last: the wave's lock is held until the commit, and every filing of the wave
     # waits for it, so only the number and the save happen under it.
     _assign_reference(locked)
+    # The wave's form is locked by its first filed dossier: its questions are those answered.
+    form_lock(wave=locked.wave)
     locked.save(
         update_fields=[
             "state",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications.answers import public_text
 from catalogue.models import RESERVED_SLUGS, CatalogueEntry, CatalogueEntryTheme
 from label.dates import PARIS
 from label.enums import Agglomeration, Award, HolderType, Theme
@@ -650,7 +651,8 @@ def catalogue_entry_publish_from_application(application):
 
     Called by the announcement of a wave's results, inside its transaction. The entry copies
     what the public may read of the dossier — title, holder and its type, communes and
-    agglomeration, themes, summary, description, award, wave and year of the announcement —
+    agglomeration, themes, summary, the answers the wave's form makes public (as the
+    description), award, wave and year of the announcement —
     and links back to the application. Publishing again updates and republishes the same
     entry, never a second one; its slug, fixed at creation, keeps published links valid.
     Returns the entry.
@@ -677,7 +679,7 @@ def catalogue_entry_publish_from_application(application):
     entry.wave_number = wave.number
     entry.year = timezone.localtime(announced, PARIS).year if announced else wave.year
     entry.summary = (application.summary or "")[:600]
-    entry.description = application.description or ""
+    entry.description = public_text(application)
     entry.source_reference = application.reference or ""
     entry.is_published = True
     entry.save()

@@ -8,9 +8,10 @@ The periods are settings (config/settings/base.py), told to the public on
   the period again);
 - files that ended without a label (ineligible, not selected, refused, withdrawn):
   anonymised RETENTION_CLOSED_FILE_YEARS (5) after their last move; the wave, state, dates,
-  themes, stage, type of holder, communes, amounts and the bare history of moves stay for
-  the statistics of the label; names, contacts, texts, documents, messages, notes and review
-  comments go. Labelled, deferred and revoked files are the label's record and stay;
+  themes, type of holder, communes, amounts, the choices among the form's own answers (the
+  stage among them) and the bare history of moves stay for the statistics of the label;
+  names, contacts, texts, documents, messages, notes and review comments go. Labelled,
+  deferred and revoked files are the label's record and stay;
 - accounts without login for RETENTION_INACTIVE_ACCOUNT_YEARS (3): warned
   RETENTION_ACCOUNT_WARNING_DAYS (30) before, then deleted, or anonymised when they still own
   kept files. Staff, reviewer and jury accounts are never touched (the team closes them);
@@ -37,6 +38,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.answers import answers_anonymised
 from applications.enums import ApplicationState
 from applications.models import (
     Application,
@@ -85,15 +87,6 @@ ANONYMISED_TEXT_FIELDS = (
     "contact_phone",
     "title",
     "summary",
-    "description",
-    "contribution_transition",
-    "contribution_feasibility",
-    "contribution_diffusion",
-    "contribution_innovation",
-    "partners",
-    "milestones",
-    "diffusion_strategy",
-    "expected_support",
     "closing_motivation",
 )
 # Free texts of the reviews app about a file (model, fields), erased with it.
@@ -331,7 +324,8 @@ def draft_delete(*, application):
 def application_anonymise(*, application, run=None):
     """Erase the personal data and texts of a closed file; keep what the statistics need.
 
-    Effects, in order: lock; the texts of ANONYMISED_TEXT_FIELDS blanked; the documents
+    Effects, in order: lock; the texts of ANONYMISED_TEXT_FIELDS blanked; the answers to the
+    wave's form replaced by what each question's kind keeps (applications.answers); the documents
     deleted (their stored files after the commit); the messages and staff notes deleted;
     the messages and internal notes of the history blanked (its moves and dates stay); the
     comments of the reviews blanked (their scores stay); the anonymisation recorded.
@@ -341,6 +335,7 @@ def application_anonymise(*, application, run=None):
         return False
     values = dict.fromkeys(ANONYMISED_TEXT_FIELDS, "")
     values["search_text"] = search_normalise(locked.reference)
+    values["answers"] = answers_anonymised(locked)
     Application.objects.filter(pk=locked.pk).update(**values)
     Message.objects.filter(application=locked).delete()
     files = [

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from accounts.otp import device_get_confirmed, device_remove
 from applications import selectors as application_selectors
 from applications import workflow
+from applications.answers import answers_export
 from applications.enums import ApplicationState
 from applications.models import Application, Attachment, ExpressionOfInterest, Message
 from applications.uploads import display_name
@@ -52,6 +53,7 @@ ANONYMISED_NAME = "Compte supprimé"
 STAFF_ROLES = frozenset({Role.INSTRUCTION, Role.REVIEWER, Role.JURY})
 # Fields of an application that are internal to the team or technical: not exported.
 EXPORT_EXCLUDED_FIELDS = {
+    "answers",  # exported with their questions, below
     "owner",
     "search_text",
     "themes_index",
@@ -117,7 +119,7 @@ def account_export_data(user):
     applications = list(
         Application.objects.filter(owner=user)
         .select_related("wave", "carried_over_from")
-        .prefetch_related("communes", "financing_lines")
+        .prefetch_related("communes")
         .order_by("created_at", "pk")
     )
     documents = []
@@ -150,10 +152,8 @@ def account_export_data(user):
                     {"insee_code": commune.insee_code, "name": commune.name}
                     for commune in application.communes.all()
                 ],
-                "financing_lines": [
-                    {"source": line.source, "amount": str(line.amount), "secured": line.secured}
-                    for line in application.financing_lines.all()
-                ],
+                # The answers to the wave's form, with their questions, in form order.
+                "answers": answers_export(application),
                 "timeline": [
                     {
                         "date": _json_value(event.created_at),

@@ -1,6 +1,6 @@
 """Models of the applications app: the Application, its history, messages and attachments."""
 
-from applications.models.application import Application, FinancingLine
+from applications.models.application import Application
 from applications.models.attachments import Attachment
 from applications.models.history import ApplicationEvent, Message
 from applications.models.interest import ExpressionOfInterest
@@ -13,7 +13,6 @@ __all__ = [
     "Attachment",
     "DraftReminder",
     "ExpressionOfInterest",
-    "FinancingLine",
     "Message",
     "ReminderKind",
     "StaffNote",

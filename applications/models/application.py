@@ -13,7 +13,6 @@ from applications.enums import (
     EDITABLE_STATES,
     WITHDRAWABLE_STATES,
     ApplicationState,
-    ProjectStage,
 )
 from applications.validators import validate_siret
 from label.enums import Award, HolderType, Theme
@@ -90,15 +89,9 @@ class Application(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)],
         help_text=_("500 caractères au plus."),
     )
-    description = models.TextField(
-        _("description"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)]
-    )
     themes = models.JSONField(_("thématiques"), default=list, blank=True)
     # "|energie|mobilites|": lets every database filter on one theme with a plain LIKE.
     themes_index = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
-    stage = models.CharField(
-        _("état d'avancement"), max_length=20, choices=ProjectStage.choices, blank=True
-    )
     communes = models.ManyToManyField(
         "label.Commune", verbose_name=_("communes"), blank=True, related_name="applications"
     )
@@ -106,28 +99,6 @@ class Application(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         _("tout le territoire du Pôle métropolitain"), default=False
     )
 
-    # Contribution to the criteria groups A-D of the grid
-    contribution_transition = models.TextField(
-        _("A. Contribution à la transition écologique et sociale"),
-        blank=True,
-        validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)],
-    )
-    contribution_feasibility = models.TextField(
-        _("B. Faisabilité"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)]
-    )
-    contribution_diffusion = models.TextField(
-        _("C. Diffusion et exemplarité"),
-        blank=True,
-        validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)],
-    )
-    contribution_innovation = models.TextField(
-        _("D. Innovation"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)]
-    )
-
-    # Partners, budget, milestones
-    partners = models.TextField(
-        _("partenaires"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)]
-    )
     total_cost = models.DecimalField(
         _("coût total du projet (€)"),
         max_digits=12,
@@ -136,22 +107,6 @@ class Application(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    milestones = models.TextField(
-        _("étapes et calendrier"),
-        blank=True,
-        validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)],
-    )
-    diffusion_strategy = models.TextField(
-        _("stratégie de diffusion"),
-        blank=True,
-        validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)],
-    )
-    expected_support = models.TextField(
-        _("accompagnement attendu du label"),
-        blank=True,
-        validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)],
-    )
-
     # The answers to the non-builtin questions of the wave's form (callforms), by question
     # key: one row per application, validated against the form's version by the kinds.
     answers = models.JSONField(_("réponses"), default=dict, blank=True)
@@ -300,28 +255,3 @@ class Application(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def reopen(self):
         self.closing_motivation = ""
         self.eligibility_decided_at = None
-
-
-class FinancingLine(models.Model):
-    """One line of the financing plan: a source, an amount, secured or not."""
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="financing_lines"
-    )
-    source = models.CharField(_("financeur ou source"), max_length=200)
-    amount = models.DecimalField(
-        _("montant (€)"),
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    secured = models.BooleanField(_("acquis"), default=False)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("ligne du plan de financement")
-        verbose_name_plural = _("plan de financement")
-        ordering = ["position", "pk"]
-
-    def __str__(self):
-        return f"{self.source}: {self.amount} €"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from applications.enums import AttachmentKind
+from applications.answers import file_label
 
 
 def attachment_upload_to(instance, filename):
@@ -42,8 +42,5 @@ class Attachment(models.Model):
         return self.original_name
 
     def get_kind_display(self):
-        """The label of the file question this document answers (or of the old kinds)."""
-        try:
-            return str(AttachmentKind(self.kind).label)
-        except ValueError:
-            return self.kind
+        """The label of the file question of the wave's form this document answers."""
+        return file_label(self.application, self.kind)

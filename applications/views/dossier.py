@@ -20,19 +20,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from applications import selectors, services
-from applications.conditions import REQUIRED_ATTACHMENT_KINDS, _budget_problems, missing_items
-from applications.enums import AttachmentKind
-from applications.forms import (
-    DOSSIER_SECTIONS,
-    FINANCING_PREFIX,
-    SECTIONS_BY_SLUG,
-    AttachmentForm,
-    ProjectForm,
-)
+from applications.conditions import form_spec, missing_entries
+from applications.forms import AttachmentForm, DossierForm, dossier_sections
 from applications.models import Attachment
 from applications.uploads import ACCEPTED_FORMATS_LABEL
 from applications.views.mixins import OwnApplicationMixin
 from applications.workflow import application_create
+from callforms.enums import QuestionKind, TableColumnKind
+from callforms.kinds import TABLE_EXTRA_ROWS, TABLE_MAX_ROWS, kind_for
 from label.enums import Epci
 from label.selectors import wave_get_current
 from label.text import french_sort_key
@@ -43,82 +38,39 @@ SUMMARY_SLUG = "recapitulatif"
 # --- Progress and checklist -------------------------------------------------------------------
 
 
-def _section_messages(application):
-    """For each section, the sentences of `missing_items` that this section fixes.
-
-    `conditions.missing_items` is the rule (it is the guard of submit); this only sorts its
-    sentences by section, from the same source strings. tests/applications/test_dossier.py
-    checks that every sentence of an empty dossier finds its section.
-    """
-
-    def field(label):
-        return _("Renseignez %(field)s.") % {"field": label}
-
-    return {
-        "porteur": [
-            field(_("le nom de la structure porteuse")),
-            field(_("le type de porteur")),
-            field(_("l'adresse du porteur")),
-            field(_("la personne à contacter")),
-            field(_("l'e-mail du contact")),
-            field(_("le téléphone du contact")),
-        ],
-        "projet": [
-            field(_("le titre du projet")),
-            field(_("le résumé")),
-            field(_("la description")),
-            field(_("l'état d'avancement")),
-            _("Choisissez au moins une thématique."),
-            _("Choisissez au moins une commune du territoire, ou « tout le territoire »."),
-        ],
-        "contribution": [
-            field(_("la contribution à la transition (A)")),
-            field(_("la faisabilité (B)")),
-            field(_("la diffusion (C)")),
-            field(_("l'innovation (D)")),
-        ],
-        "budget": [
-            field(_("les partenaires")),
-            field(_("les étapes et le calendrier")),
-            field(_("la stratégie de diffusion")),
-            field(_("l'accompagnement attendu")),
-            # The budget sentences carry amounts: the rule's own helper writes them.
-            *_budget_problems(application),
-        ],
-        "pieces": [
-            _("Joignez la pièce obligatoire : %(kind)s.") % {"kind": AttachmentKind(kind).label}
-            for kind in REQUIRED_ATTACHMENT_KINDS
-        ],
-        "consentement": [_("Acceptez le traitement de vos données personnelles.")],
-    }
-
-
-def dossier_checklist(application):
-    """What the dossier lacks, by section: (rows, other).
+def dossier_checklist(application, *, spec=None):
+    """What the dossier lacks, by section of the wave's form: (rows, other).
 
     `rows` has one dict per section (section, url, missing sentences, complete); `other`
-    holds the sentences of `missing_items` that no section claims (none, today).
+    holds the sentences of `missing_items` whose question no section holds (none, today).
+    The sentences are those of `conditions.missing_entries`, the rule of the submit guard,
+    sorted by the section of their question.
     """
-    missing = missing_items(application)
-    by_section = _section_messages(application)
-    claimed = set()
-    rows = []
-    for section in DOSSIER_SECTIONS:
-        expected = set(by_section[section.slug])
-        items = [item for item in missing if item in expected]
-        claimed.update(items)
-        rows.append(
-            {
-                "section": section,
-                "url": reverse(
-                    "applications:dossier", kwargs={"pk": application.pk, "section": section.slug}
-                ),
-                "missing": items,
-                "complete": not items,
-            }
-        )
-    other = [item for item in missing if item not in claimed]
+    spec = spec or form_spec(application)
+    by_section = {}
+    other = []
+    for key, message in missing_entries(application, spec=spec):
+        question = spec.question(key) or _builtin_question(spec, key)
+        if question is None:
+            other.append(message)
+        else:
+            by_section.setdefault(question.section_key, []).append(message)
+    rows = [
+        {
+            "section": section,
+            "url": reverse(
+                "applications:dossier", kwargs={"pk": application.pk, "section": section.slug}
+            ),
+            "missing": by_section.get(section.slug, []),
+            "complete": not by_section.get(section.slug),
+        }
+        for section in dossier_sections(spec)
+    ]
     return rows, other
+
+
+def _builtin_question(spec, field_name):
+    return next((q for q in spec.builtin_questions() if q.builtin_field == field_name), None)
 
 
 def _error_anchor(bound_field):
@@ -132,7 +84,7 @@ def _error_anchor(bound_field):
 
 
 def _error_list(form):
-    """The errors of a section form (and of its financing lines), for the summary at the top."""
+    """The errors of a section form, for the summary at the top."""
     if form is None:
         return []
     errors = [(None, None, error) for error in form.non_field_errors()]
@@ -140,34 +92,12 @@ def _error_list(form):
         errors.extend(
             (bound_field.label, _error_anchor(bound_field), error) for error in bound_field.errors
         )
-    financing = getattr(form, "financing", None)
-    if financing is not None and financing.is_bound:
-        errors.extend((None, None, error) for error in financing.non_form_errors())
-        for number, line in enumerate(financing.forms, start=1):
-            for bound_field in line:
-                errors.extend(
-                    (
-                        _("%(field)s, ligne %(number)d")
-                        % {"field": bound_field.label, "number": number},
-                        bound_field.id_for_label,
-                        error,
-                    )
-                    for error in bound_field.errors
-                )
     return errors
 
 
 def _json_errors(form):
     """Field errors keyed by the names of the inputs, for the autosave's answer."""
-    errors = {form.add_prefix(name): list(messages_) for name, messages_ in form.errors.items()}
-    financing = getattr(form, "financing", None)
-    if financing is not None and financing.is_bound:
-        for line in financing.forms:
-            for name, messages_ in line.errors.items():
-                errors[line.add_prefix(name)] = list(messages_)
-        if financing.non_form_errors():
-            errors[FINANCING_PREFIX] = list(financing.non_form_errors())
-    return errors
+    return {form.add_prefix(name): list(messages_) for name, messages_ in form.errors.items()}
 
 
 def _commune_groups(form):
@@ -185,17 +115,104 @@ def _commune_groups(form):
     ]
 
 
-def _financing_summary(application):
-    """The total of the saved plan against the cost, as the budget section shows it."""
-    lines = list(application.financing_lines.all())
-    financed = sum((line.amount for line in lines), start=0)
-    cost = application.total_cost
+def _table_total(application, question, missing):
+    """The saved total of a table question against the builtin it must equal (the financing
+    plan against the total cost), as the section shows it under the table."""
+    target = question.options.get("total_equals")
+    if not target:
+        return None
+    rows = (application.answers or {}).get(question.key) or []
+    financed = kind_for(question.kind).total(question, rows)
+    cost = getattr(application, target, None)
     return {
         "financed": financed,
         "cost": cost,
-        "balanced": cost is not None and bool(lines) and financed == cost,
-        "gap": (cost - financed) if cost is not None else None,
-        "problems": _budget_problems(application),
+        "balanced": cost is not None and bool(rows) and financed == cost,
+        "problems": [message for key, message in missing if key == question.key],
+    }
+
+
+def _table_rows(bound_field, question):
+    """The rows of a table question as inputs (names as callforms' TableWidget reads them),
+    with a few empty rows to fill, and the template of one more row for the script."""
+    columns = list(question.options.get("columns") or [])
+    value = bound_field.value()
+    rows = list(value) if isinstance(value, (list, tuple)) else []
+    rows = rows[:TABLE_MAX_ROWS] + [{} for _index in range(TABLE_EXTRA_ROWS)]
+    name = bound_field.html_name
+    errors = set(bound_field.errors)
+
+    def cells(index, row):
+        return [
+            {
+                "column": column,
+                "name": f"{name}-{index}-{column['key']}",
+                "id": f"{bound_field.auto_id}-{index}-{column['key']}",
+                "value": _cell_value(column, row.get(column["key"])),
+                "is_amount": column.get("kind") == TableColumnKind.AMOUNT,
+                "is_yesno": column.get("kind") == TableColumnKind.YESNO,
+            }
+            for column in columns
+        ]
+
+    return {
+        "name": name,
+        "columns": columns,
+        "rows": [
+            {"number": index + 1, "cells": cells(index, row)} for index, row in enumerate(rows)
+        ],
+        "count": len(rows),
+        "template": {"number": "__number__", "cells": cells("__prefix__", {})},
+        "errors": errors,
+    }
+
+
+def _cell_value(column, value):
+    if column.get("kind") == TableColumnKind.YESNO:
+        return value in (True, "true", "on", "1")
+    if value is None:
+        return ""
+    if column.get("kind") == TableColumnKind.AMOUNT and not isinstance(value, str):
+        return str(value)
+    return str(value)
+
+
+def section_items(form, section, application, missing, spec):
+    """What the section shows, in the order of the wave's form: one item per question."""
+    items = []
+    for question in section.spec.questions:
+        item = {"question": question, "kind": question.kind}
+        if question.kind == QuestionKind.BUILTIN:
+            item["kind"] = {"communes": "communes", "consent": "consent"}.get(
+                question.builtin_field, "builtin"
+            )
+            if form is not None and question.builtin_field in form.fields:
+                item["field"] = form[question.builtin_field]
+        elif question.kind == QuestionKind.FILES:
+            continue  # listed with the documents of the section
+        elif form is not None:
+            item["field"] = form[question.key]
+            if question.kind == QuestionKind.TABLE:
+                item["table"] = _table_rows(form[question.key], question)
+                item["total"] = _table_total(application, question, missing)
+        if question.condition_key:
+            condition = spec.question(question.condition_key)
+            item["condition"] = _condition_text(condition, question)
+        items.append(item)
+    return items
+
+
+def _condition_text(condition, question):
+    if condition is None:
+        return ""
+    value = question.condition_value
+    if condition.kind == QuestionKind.YESNO:
+        shown = kind_for(condition.kind).display(condition, value == "true")
+    else:
+        shown = kind_for(condition.kind).display(condition, value)
+    return _("À remplir seulement si vous avez répondu « %(answer)s » à « %(question)s ».") % {
+        "answer": shown or value,
+        "question": condition.label,
     }
 
 
@@ -226,7 +243,8 @@ class ApplicationStartView(LoginRequiredMixin, View):
                 "compléter en plusieurs fois."
             ),
         )
-        return redirect("applications:dossier", pk=application.pk, section=DOSSIER_SECTIONS[0].slug)
+        first = dossier_sections(form_spec(application))[0]
+        return redirect("applications:dossier", pk=application.pk, section=first.slug)
 
 
 class DossierBaseView(OwnApplicationMixin, TemplateView):
@@ -241,10 +259,12 @@ class DossierBaseView(OwnApplicationMixin, TemplateView):
         refusal = self.refuse_if_not_editable(self.application)
         if refusal is not None:
             return refusal
+        self.spec = form_spec(self.application)
+        self.sections = dossier_sections(self.spec)
         return super().dispatch(request, *args, **kwargs)
 
     def progress_context(self, current):
-        rows, other = dossier_checklist(self.application)
+        rows, other = dossier_checklist(self.application, spec=self.spec)
         done = sum(row["complete"] for row in rows)
         return {
             "application": self.application,
@@ -256,6 +276,7 @@ class DossierBaseView(OwnApplicationMixin, TemplateView):
             "summary_url": reverse(
                 "applications:dossier_summary", kwargs={"pk": self.application.pk}
             ),
+            "not_carried_over": services.answers_not_carried_over(self.application),
         }
 
 
@@ -280,30 +301,41 @@ class DossierSectionView(DossierBaseView):
     template_name = "applications/dossier_section.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.section = SECTIONS_BY_SLUG.get(kwargs["section"])
-        if self.section is None:
-            raise Http404
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
+
+    def get_section(self):
+        section = next((s for s in self.sections if s.slug == self.kwargs["section"]), None)
+        if section is None:
+            raise Http404
+        return section
 
     # Section forms
 
     def build_form(self, data=None):
-        if self.section.form_class is None:
+        if not self.section.has_form:
             return None
-        return self.section.form_class(data, instance=self.application)
+        return DossierForm(data, instance=self.application, section=self.section.spec)
 
     def saved_flag_key(self):
         return f"dossier-saved-{self.application.pk}"
 
     def get(self, request, *args, **kwargs):
+        self.section = self.get_section()
         # Tells the autosave script that the last submit of this section reached the server.
         just_saved = request.session.pop(self.saved_flag_key(), None) == self.section.slug
         return self.render_page(form=self.build_form(), just_saved=just_saved)
 
     def post(self, request, *args, **kwargs):
-        if self.section.slug == "pieces":
+        self.section = self.get_section()
+        if self.section.file_questions and (
+            "upload" in request.POST or request.FILES or not self.section.has_form
+        ):
             return self.post_attachment(request)
         form = self.build_form(request.POST)
+        if form is None:
+            raise Http404
         if not form.is_valid():
             return self.render_page(form=form)
         try:
@@ -316,15 +348,20 @@ class DossierSectionView(DossierBaseView):
         except PermissionDenied:
             return self.refuse_if_not_editable(self.application) or redirect(request.path)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
             return self.render_page(form=form)
         request.session[self.saved_flag_key()] = self.section.slug
         messages.success(
             request,
             _("La section « %(title)s » est enregistrée.") % {"title": self.section.title},
         )
-        if self.section.slug == "budget":
-            for problem in _budget_problems(application):
+        table_keys = {
+            q.key
+            for q in self.section.spec.questions
+            if q.kind == QuestionKind.TABLE and q.options.get("total_equals")
+        }
+        for key, problem in missing_entries(application, spec=self.spec):
+            if key in table_keys:
                 messages.warning(request, problem)
         if request.POST.get("action") == "continue":
             return redirect(self.next_url())
@@ -333,7 +370,9 @@ class DossierSectionView(DossierBaseView):
     # Documents
 
     def post_attachment(self, request):
-        upload_form = AttachmentForm(request.POST, request.FILES)
+        upload_form = AttachmentForm(
+            request.POST, request.FILES, file_questions=self.section.file_questions
+        )
         if upload_form.is_valid():
             try:
                 attachment = services.attachment_add(
@@ -352,12 +391,12 @@ class DossierSectionView(DossierBaseView):
                     _("La pièce « %(name)s » est ajoutée.") % {"name": attachment.original_name},
                 )
                 return redirect(request.path)
-        return self.render_page(form=None, upload_form=upload_form)
+        return self.render_page(form=self.build_form(), upload_form=upload_form)
 
     # Page
 
     def next_url(self):
-        slugs = [section.slug for section in DOSSIER_SECTIONS]
+        slugs = [section.slug for section in self.sections]
         index = slugs.index(self.section.slug)
         if index + 1 < len(slugs):
             return reverse(
@@ -367,7 +406,7 @@ class DossierSectionView(DossierBaseView):
         return reverse("applications:dossier_summary", kwargs={"pk": self.application.pk})
 
     def previous_url(self):
-        slugs = [section.slug for section in DOSSIER_SECTIONS]
+        slugs = [section.slug for section in self.sections]
         index = slugs.index(self.section.slug)
         if index == 0:
             return ""
@@ -382,15 +421,17 @@ class DossierSectionView(DossierBaseView):
         errors = _error_list(form)
         if upload_form is not None:
             errors.extend(_error_list(upload_form))
+        missing = missing_entries(self.application, spec=self.spec)
         context.update(
             {
                 "section": self.section,
                 "section_missing": current["missing"],
-                "section_template": f"applications/_dossier_{self.section.slug}.html",
+                "section_template": "applications/_dossier_questions.html",
+                "items": section_items(form, self.section, self.application, missing, self.spec),
                 "errors": errors,
                 "next_url": self.next_url(),
                 "previous_url": self.previous_url(),
-                "is_last": self.section == DOSSIER_SECTIONS[-1],
+                "is_last": self.section == self.sections[-1],
                 "autosave_url": reverse(
                     "applications:dossier_autosave",
                     kwargs={"pk": self.application.pk, "section": self.section.slug},
@@ -399,30 +440,60 @@ class DossierSectionView(DossierBaseView):
                 else "",
             }
         )
-        if isinstance(form, ProjectForm):
+        if form is not None and form.has_communes():
             context["commune_groups"] = _commune_groups(form)
-        if self.section.slug == "budget":
-            context["financing"] = _financing_summary(self.application)
-        if self.section.slug == "pieces":
-            context.update(self.attachments_context(upload_form or AttachmentForm()))
+        if self.section.file_questions:
+            context.update(
+                self.attachments_context(
+                    upload_form or AttachmentForm(file_questions=self.section.file_questions)
+                )
+            )
         return self.render_to_response(context)
 
     def attachments_context(self, upload_form):
+        keys = [question.key for question in self.section.file_questions]
         attachments = list(
-            self.application.attachments.filter(message__isnull=True).order_by("kind", "created_at")
+            self.application.attachments.filter(message__isnull=True, kind__in=keys).order_by(
+                "created_at", "pk"
+            )
         )
+        by_key = {}
+        for attachment in attachments:
+            by_key.setdefault(attachment.kind, []).append(attachment)
         used = services.attachments_stored_size(self.application)
         limit = settings.APPLICATION_ATTACHMENTS_MAX_TOTAL
+        file_kind = kind_for(QuestionKind.FILES)
         return {
             "upload_form": upload_form,
             "attachments": attachments,
-            "required_kinds": [AttachmentKind(kind).label for kind in REQUIRED_ATTACHMENT_KINDS],
+            "file_questions": [
+                {
+                    "question": question,
+                    "attachments": by_key.get(question.key, []),
+                    "accept": ", ".join(
+                        ext.lstrip(".").upper() for ext in file_kind.accept(question)
+                    ),
+                    "max_size_mb": file_kind.max_size_mb(question),
+                    "max_files": file_kind.max_files(question),
+                }
+                for question in self.section.file_questions
+            ],
+            "required_kinds": [q.label for q in self.section.file_questions if q.required],
             "used_size": used,
             "total_limit": limit,
             "left_size": max(limit - used, 0),
             "file_limit": settings.ATTACHMENT_MAX_SIZE,
             "accepted_formats": ACCEPTED_FORMATS_LABEL,
         }
+
+
+def _add_errors(form, error):
+    """A service's ValidationError on the form: by answer key when it says which."""
+    if hasattr(error, "error_dict"):
+        for key, messages_ in error.message_dict.items():
+            form.add_error(key if key in form.fields else None, messages_)
+    else:
+        form.add_error(None, error)
 
 
 class DossierAutosaveView(OwnApplicationMixin, View):
@@ -444,13 +515,15 @@ class DossierAutosaveView(OwnApplicationMixin, View):
         )
 
     def post(self, request, pk, section):
-        dossier_section = SECTIONS_BY_SLUG.get(section)
+        application = self.get_application()
+        dossier_section = next(
+            (s for s in dossier_sections(form_spec(application)) if s.slug == section), None
+        )
         if dossier_section is None or not dossier_section.autosave:
             raise Http404
-        application = self.get_application()
         if not request.user.has_perm("applications.change_application", application):
             return JsonResponse({"error": _("Ce dossier ne peut plus être modifié.")}, status=403)
-        form = dossier_section.form_class(request.POST, instance=application)
+        form = DossierForm(request.POST, instance=application, section=dossier_section.spec)
         form.is_valid()
         values = form.section_values()
         try:
@@ -461,7 +534,8 @@ class DossierAutosaveView(OwnApplicationMixin, View):
         except PermissionDenied:
             return JsonResponse({"error": _("Ce dossier ne peut plus être modifié.")}, status=403)
         except ValidationError as error:
-            return JsonResponse({"saved": [], "errors": {"__all__": error.messages}}, status=200)
+            _add_errors(form, error)
+            return JsonResponse({"saved": [], "errors": _json_errors(form)}, status=200)
         saved_at = date_format(timezone.localtime(), "H:i")
         return JsonResponse(
             {

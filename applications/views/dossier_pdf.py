@@ -1,5 +1,6 @@
-"""The applicant's full dossier as a PDF: every answer, the financing plan, and every
-attachment with its SHA-256 fingerprint, for the owner and for staff."""
+"""The applicant's full dossier as a PDF: every answer (in the order of the wave's form, the
+financing plan among them), and every attachment with its SHA-256 fingerprint, for the owner
+and for staff."""
 
 import hashlib
 
@@ -29,7 +30,7 @@ class ApplicationDossierPdfView(ApplicantAreaMixin, View):
     def get(self, request, pk):
         application = (
             Application.objects.select_related("wave", "owner")
-            .prefetch_related("communes", "financing_lines")
+            .prefetch_related("communes")
             .filter(pk=pk)
             .first()
         )
@@ -48,15 +49,12 @@ class ApplicationDossierPdfView(ApplicantAreaMixin, View):
                 "kind", "created_at", "pk"
             )
         ]
-        lines = list(application.financing_lines.all())
         title = _("Dossier de candidature %(reference)s") % {"reference": application.reference}
         pdf = render_pdf(
             template_name="applications/dossier_pdf.html",
             context={
                 "application": application,
                 "attachments": attachments,
-                "financing_lines": lines,
-                "financing_total": sum((line.amount for line in lines), start=0),
                 "communes": sorted(commune.name for commune in application.communes.all()),
             },
             title=title,

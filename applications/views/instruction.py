@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView, View
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from applications import selectors, services, workflow
+from applications.answers import wave_form
 from applications.bulk import EXPORT_ACTION, bulk_action_get, bulk_actions, bulk_run
 from applications.conditions import eligibility_checklist_items
 from applications.enums import ApplicationState
@@ -107,8 +108,11 @@ class InstructionHomeView(InstructionAccessMixin, TemplateView):
         )
         counts = selectors.application_state_counts(wave)
         sort = filters.get("sort", "reference")
+        spec = wave_form(wave)
         context.update(
             page=page,
+            # The stage column shows the answer to the form's question of that key, if any.
+            stage_question=spec.question("stage"),
             todo=todo_for_wave(wave),
             counts=counts,
             # Drafts are counted apart (for the reminders) and never linked: staff do not read them.
@@ -365,14 +369,11 @@ class StaffApplicationDetailView(StaffApplicationMixin, TemplateView):
             for move in STAFF_MOVES.values()
             if move.is_available(application)
         ]
-        financing_lines = list(application.financing_lines.all())
         answers = application.eligibility_checklist or {}
         context.update(
             application=application,
             moves=moves,
             send_to_jury_url=_send_to_jury_url(application),
-            financing_lines=financing_lines,
-            financing_total=sum(line.amount for line in financing_lines),
             checklist_answers=[
                 (label, answers.get(code))
                 for code, label in eligibility_checklist_items(application)

@@ -133,7 +133,7 @@ def test_resubmit_without_a_reply_is_refused_in_french(client, applicant, change
 def test_resubmit_of_an_incomplete_dossier_is_refused_keeping_the_reply(
     client, applicant, changes_requested
 ):
-    changes_requested.financing_lines.all().delete()
+    Application.objects.filter(pk=changes_requested.pk).update(answers={})
 
     response = login(client, applicant).post(
         _url("resubmit", changes_requested), {"reply": "Voici ma réponse détaillée."}
@@ -142,7 +142,7 @@ def test_resubmit_of_an_incomplete_dossier_is_refused_keeping_the_reply(
     changes_requested.refresh_from_db()
     assert changes_requested.state == S.CHANGES_REQUESTED
     content = _text(response)
-    assert "Complétez le plan de financement." in content
+    assert "Renseignez « Plan de financement »." in content
     assert "Voici ma réponse détaillée." in content
 
 

@@ -1,7 +1,6 @@
 """Carry-over of a deferred (Catégorie 2) file into the open wave as a prefilled draft."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,15 +50,16 @@ def test_carry_over_copies_the_dossier_into_a_draft_of_the_open_wave(applicant, 
     assert draft.owner == applicant
     assert draft.carried_over_from == deferred
     assert draft.reference is None
-    for name in services.CARRIED_OVER_FIELDS:
+    for name in ("holder_name", "holder_type", "title", "summary", "themes", "total_cost"):
         assert getattr(draft, name) == getattr(deferred, name), name
+    # The new wave's form (a copy of the default) keeps every question: every answer is taken.
+    assert draft.answers == deferred.answers
+    assert draft.answers["financing_lines"][0] == {
+        "source": "Région Hauts-de-France",
+        "amount": "12000.00",
+        "secured": True,
+    }
     assert set(draft.communes.values_list("insee_code", flat=True)) == {"62498", "62178"}
-    lines = list(draft.financing_lines.values_list("source", "amount", "secured"))
-    assert lines == [
-        ("Région Hauts-de-France", Decimal("12000.00"), True),
-        ("Fonds propres", Decimal("8000.00"), True),
-    ]
-    assert deferred.financing_lines.count() == 2
     assert not draft.attachments.exists()
     assert deferred.attachments.filter(kind=AttachmentKind.FINANCING_PLAN).exists()
     assert draft.consent_given_at is None
@@ -149,3 +149,35 @@ def test_carry_over_page_without_open_wave_explains_and_creates_nothing(
 
     assert "Aucun appel à candidatures n" in page
     assert Application.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_carry_over_maps_answers_by_key_and_shows_the_others(client, applicant, deferred, wave_11):
+    """The new wave's form dropped « Partenaires » and made « stage » a yes/no question: those
+    answers are not taken, and the applicant sees them as « réponses non reprises »."""
+    from callforms.declaration import form_for
+    from callforms.models import CallForm, Question
+
+    form_for(wave_11)  # the new wave's form, copied from the default
+    Question.objects.filter(section__form__wave=wave_11, key="partners").delete()
+    Question.objects.filter(section__form__wave=wave_11, key="stage").update(
+        kind="yesno", options={}
+    )
+    call_form = CallForm.objects.get(wave=wave_11)
+    call_form.version += 1
+    call_form.save()
+
+    draft = services.application_carry_over(application=deferred, by=applicant)
+
+    draft.refresh_from_db()
+    assert "partners" not in draft.answers and "stage" not in draft.answers
+    assert draft.answers["description"] == deferred.answers["description"]
+    labels = [label for label, _answer in services.answers_not_carried_over(draft)]
+    assert labels == ["État d'avancement", "Partenaires"]
+    html = (
+        login(client, applicant)
+        .get(reverse("applications:dossier_summary", kwargs={"pk": draft.pk}))
+        .content.decode()
+    )
+    assert "2 réponses non reprises de votre dossier précédent" in html
+    assert "Commune de Lens, bailleur Maisons &amp; Cités." in html

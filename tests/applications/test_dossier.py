@@ -11,7 +11,7 @@ from django.utils import timezone
 from applications import services
 from applications.conditions import missing_items
 from applications.enums import ApplicationState, Transition
-from applications.models import Application, ApplicationEvent, FinancingLine
+from applications.models import Application, ApplicationEvent
 from applications.views.dossier import dossier_checklist
 from label.models import Commune
 from tests.conftest import login
@@ -59,22 +59,21 @@ def holder_data(**overrides):
     return data
 
 
-def budget_data(lines=(), total_forms=None, initial_forms=0, **overrides):
+def budget_data(lines=(), rows=None, **overrides):
+    """The budget section as posted: the financing plan is the table question
+    `financing_lines` of the wave's form (inputs `<key>-rows`, `<key>-<row>-<column>`)."""
     data = {
         "partners": "Commune de Lens",
         "total_cost": "20 000",
         "milestones": "Printemps 2026",
         "diffusion_strategy": "Presse locale",
         "expected_support": "Visibilité",
-        "financement-TOTAL_FORMS": str(total_forms if total_forms is not None else len(lines)),
-        "financement-INITIAL_FORMS": str(initial_forms),
-        "financement-MIN_NUM_FORMS": "0",
-        "financement-MAX_NUM_FORMS": "30",
+        "financing_lines-rows": str(rows if rows is not None else len(lines)),
         "action": "save",
     }
     for index, line in enumerate(lines):
         for key, value in line.items():
-            data[f"financement-{index}-{key}"] = value
+            data[f"financing_lines-{index}-{key}"] = value
     data.update(overrides)
     return data
 
@@ -166,7 +165,7 @@ def test_section_page_shows_saved_values(client_in, applicant, open_wave):
 
     assert 'value="20000,00"' in html
     assert 'value="Région Hauts-de-France"' in html
-    assert "Le plan de financement est équilibré." in html
+    assert "« Plan de financement » est équilibré" in html
 
 
 def test_unknown_section_answers_404(client_in, draft):
@@ -291,7 +290,8 @@ def test_project_saves_themes_stage_and_communes(client_in, draft):
     draft.refresh_from_db()
     assert draft.title == "Jardins partagés"
     assert draft.themes == ["nature", "alimentation"]
-    assert draft.stage == "definition"
+    assert draft.answers["stage"] == "definition"
+    assert draft.answers["description"] == "Trois friches minières."
     assert set(draft.communes.all()) == {lens, lievin}
     assert not draft.territory_wide
 
@@ -389,12 +389,12 @@ def test_contribution_saves_the_four_texts(client_in, draft):
     )
 
     draft.refresh_from_db()
-    assert (
-        draft.contribution_transition,
-        draft.contribution_feasibility,
-        draft.contribution_diffusion,
-        draft.contribution_innovation,
-    ) == ("A", "B", "C", "D")
+    assert draft.answers == {
+        "contribution_transition": "A",
+        "contribution_feasibility": "B",
+        "contribution_diffusion": "C",
+        "contribution_innovation": "D",
+    }
 
 
 def test_contribution_refuses_a_text_over_10000_characters(client_in, draft):
@@ -409,7 +409,7 @@ def test_contribution_refuses_a_text_over_10000_characters(client_in, draft):
 
     draft.refresh_from_db()
     assert "au plus 10000 caractères" in response.content.decode()
-    assert draft.contribution_feasibility == ""
+    assert "contribution_feasibility" not in draft.answers
 
 
 # --- Budget ---------------------------------------------------------------------------------------
@@ -425,13 +425,12 @@ def test_budget_saves_lines_typed_the_french_way_and_skips_empty_rows(client_in,
     response = client_in.post(section_url(draft, "budget"), budget_data(lines), follow=True)
 
     draft.refresh_from_db()
-    saved = list(draft.financing_lines.values_list("source", "amount", "secured", "position"))
     assert draft.total_cost == Decimal("20000")
-    assert saved == [
-        ("Région Hauts-de-France", Decimal("12000.50"), True, 0),
-        ("Fonds propres", Decimal("7999.50"), False, 1),
+    assert draft.answers["financing_lines"] == [
+        {"source": "Région Hauts-de-France", "amount": "12000.50", "secured": True},
+        {"source": "Fonds propres", "amount": "7999.50", "secured": False},
     ]
-    assert "Le plan de financement est équilibré." in response.content.decode()
+    assert "« Plan de financement » est équilibré" in response.content.decode()
 
 
 def test_budget_total_different_from_cost_is_saved_with_a_clear_warning(client_in, draft):
@@ -441,21 +440,22 @@ def test_budget_total_different_from_cost_is_saved_with_a_clear_warning(client_i
 
     html = response.content.decode()
     draft.refresh_from_db()
-    assert draft.financing_lines.count() == 1
-    assert "Le total du plan de financement (5000.00 €) doit être égal au coût total" in html
+    assert len(draft.answers["financing_lines"]) == 1
+    assert "Le total de « Plan de financement » (5000.00 €) doit être égal au coût total" in html
     assert any("doit être égal au coût total" in item for item in missing_items(draft))
 
 
-def test_budget_deleting_a_line_removes_it(client_in, applicant, open_wave):
+def test_budget_emptying_a_line_removes_it(client_in, applicant, open_wave):
     application = ApplicationFactory(owner=applicant, wave=open_wave, complete=True)
     lines = [
-        {"source": "Région Hauts-de-France", "amount": "12000", "secured": "on", "DELETE": "on"},
+        {"source": "", "amount": "", "secured": "on"},
         {"source": "Fonds propres", "amount": "8000", "secured": "on"},
     ]
 
-    client_in.post(section_url(application, "budget"), budget_data(lines, initial_forms=2))
+    client_in.post(section_url(application, "budget"), budget_data(lines))
 
-    assert list(application.financing_lines.values_list("source", flat=True)) == ["Fonds propres"]
+    application.refresh_from_db()
+    assert [line["source"] for line in application.answers["financing_lines"]] == ["Fonds propres"]
 
 
 def test_budget_half_filled_line_is_refused_and_kept(client_in, draft):
@@ -465,12 +465,11 @@ def test_budget_half_filled_line_is_refused_and_kept(client_in, draft):
 
     html = response.content.decode()
     draft.refresh_from_db()
-    assert not FinancingLine.objects.filter(application=draft).exists()
-    assert draft.partners == ""
-    assert "Indiquez le montant de cette ligne." in html
-    assert "Saisissez un nombre." in html
+    assert draft.answers == {}
+    assert "Ligne 1 : renseignez « Montant (€) »." in html
+    assert "Ligne 2 : « Montant (€) » doit être un montant positif." in html
     assert 'value="Département"' in html
-    assert 'aria-describedby="id_financement-0-amount_error"' in html
+    assert 'aria-describedby="id_financing_lines-help id_financing_lines_error"' in html
     assert "Montant (€), ligne 1" in html
 
 
@@ -485,7 +484,7 @@ def test_budget_refuses_a_negative_cost(client_in, draft):
 def test_budget_page_offers_empty_rows_without_javascript(client_in, draft):
     html = client_in.get(section_url(draft, "budget")).content.decode()
 
-    assert 'name="financement-TOTAL_FORMS" value="3"' in html
+    assert 'name="financing_lines-rows" id="id_financing_lines-TOTAL_FORMS" value="3"' in html
     assert "<template data-formset-template>" in html
 
 
@@ -604,7 +603,8 @@ def test_checklist_gives_every_missing_item_of_an_empty_dossier_a_section(draft)
 
 def test_checklist_puts_an_unbalanced_plan_in_the_budget_section(applicant, open_wave):
     application = ApplicationFactory(owner=applicant, wave=open_wave, complete=True)
-    application.financing_lines.filter(source="Fonds propres").delete()
+    application.answers["financing_lines"] = application.answers["financing_lines"][:1]
+    application.save()
 
     rows, other = dossier_checklist(application)
 

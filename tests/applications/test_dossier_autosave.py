@@ -63,14 +63,16 @@ def test_autosave_never_writes_an_invalid_value_over_a_valid_one(client_in, draf
 
 
 def test_autosave_leaves_fields_absent_from_the_request_alone(client_in, draft):
-    Application.objects.filter(pk=draft.pk).update(title="Titre gardé", description="Gardée")
+    Application.objects.filter(pk=draft.pk).update(
+        title="Titre gardé", answers={"description": "Gardée"}
+    )
 
     client_in.post(autosave_url(draft, "projet"), {"summary": "Un résumé."})
 
     draft.refresh_from_db()
     assert draft.summary == "Un résumé."
     assert draft.title == "Titre gardé"
-    assert draft.description == "Gardée"
+    assert draft.answers["description"] == "Gardée"
 
 
 def test_autosave_does_not_save_communes_that_conflict_with_the_whole_territory(client_in, draft):
@@ -91,31 +93,28 @@ def test_autosave_does_not_save_communes_that_conflict_with_the_whole_territory(
 def test_autosave_saves_the_financing_plan_only_when_every_line_is_valid(client_in, draft):
     base = {
         "total_cost": "1000",
-        "financement-TOTAL_FORMS": "2",
-        "financement-INITIAL_FORMS": "0",
-        "financement-MIN_NUM_FORMS": "0",
-        "financement-MAX_NUM_FORMS": "30",
-        "financement-0-source": "Région",
-        "financement-0-amount": "600",
+        "financing_lines-rows": "2",
+        "financing_lines-0-source": "Région",
+        "financing_lines-0-amount": "600",
     }
 
-    bad = client_in.post(autosave_url(draft, "budget"), {**base, "financement-1-source": "Ville"})
+    bad = client_in.post(
+        autosave_url(draft, "budget"), {**base, "financing_lines-1-source": "Ville"}
+    )
     draft.refresh_from_db()
-    lines_after_bad = draft.financing_lines.count()
+    lines_after_bad = len(draft.answers.get("financing_lines", []))
     good = client_in.post(
         autosave_url(draft, "budget"),
-        {**base, "financement-1-source": "Ville", "financement-1-amount": "400"},
+        {**base, "financing_lines-1-source": "Ville", "financing_lines-1-amount": "400"},
     )
     draft.refresh_from_db()
 
-    assert "financement-1-amount" in bad.json()["errors"]
+    # The message is next to the table: « Ligne 2 : renseignez « Montant (€) ». »
+    assert "Ligne 2" in bad.json()["errors"]["financing_lines"][0]
     assert lines_after_bad == 0
     assert draft.total_cost == Decimal("1000")
     assert good.json()["errors"] == {}
-    assert list(draft.financing_lines.values_list("amount", flat=True)) == [
-        Decimal("600"),
-        Decimal("400"),
-    ]
+    assert [line["amount"] for line in draft.answers["financing_lines"]] == ["600.00", "400.00"]
 
 
 def test_autosave_requires_the_csrf_token(applicant, draft):
@@ -193,14 +192,11 @@ def test_full_save_after_an_autosave_keeps_every_line(client_in, draft):
     """The page was shown with no line; the autosave saved two; the final save sends them."""
     data = {
         "total_cost": "10 000",
-        "financement-TOTAL_FORMS": "4",
-        "financement-INITIAL_FORMS": "0",
-        "financement-MIN_NUM_FORMS": "0",
-        "financement-MAX_NUM_FORMS": "30",
-        "financement-0-source": "Région",
-        "financement-0-amount": "6 000,50",
-        "financement-3-source": "Ville",
-        "financement-3-amount": "3 999,50",
+        "financing_lines-rows": "4",
+        "financing_lines-0-source": "Région",
+        "financing_lines-0-amount": "6 000,50",
+        "financing_lines-3-source": "Ville",
+        "financing_lines-3-amount": "3 999,50",
     }
     client_in.post(autosave_url(draft, "budget"), data)
 
@@ -209,7 +205,8 @@ def test_full_save_after_an_autosave_keeps_every_line(client_in, draft):
         {**data, "action": "continue"},
     )
 
-    assert list(draft.financing_lines.values_list("source", "amount")) == [
-        ("Région", Decimal("6000.50")),
-        ("Ville", Decimal("3999.50")),
+    draft.refresh_from_db()
+    assert [(line["source"], line["amount"]) for line in draft.answers["financing_lines"]] == [
+        ("Région", "6000.50"),
+        ("Ville", "3999.50"),
     ]

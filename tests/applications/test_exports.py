@@ -16,6 +16,7 @@ from applications import exports
 from applications.enums import ApplicationState as S
 from applications.exports import export_columns_for, export_csv, register_export_column
 from applications.models import Application
+from callforms.declaration import form_for
 from tests.applications.test_instruction_dashboard import BETHUNE, LENS, staff_application
 from tests.conftest import login
 
@@ -140,7 +141,12 @@ def test_export_without_columns_gives_every_column(staff_client, open_wave):
 
     rows = parse_csv(staff_client.get(URL))
 
-    assert len(rows[0]) == len(exports.export_columns())
+    # Every registered column, the « answers » one standing for one column per question of
+    # the wave's form that is not a builtin, in form order.
+    questions = [q for q in form_for(open_wave).questions() if not q.is_builtin]
+    assert len(rows[0]) == len(exports.export_columns()) - 1 + len(questions)
+    start = rows[0].index(questions[0].label)
+    assert rows[0][start : start + len(questions)] == [q.label for q in questions]
     assert len(rows) == 2
 
 

@@ -60,7 +60,7 @@ def test_staff_page_shows_the_whole_dossier(staff_client, open_wave):
         title="Ressourcerie du Louvre",
         holder_name="Association Réemploi",
         communes=[LENS, BETHUNE],
-        milestones="Ouverture au printemps 2027.",
+        answers={"milestones": "Ouverture au printemps 2027."},
     )
 
     html = staff_client.get(detail_url(application)).content.decode()

@@ -66,7 +66,7 @@ def test_reminder_mail_gives_the_paris_closing_date_and_what_is_missing(wave, ro
     assert mail.to == draft.owner.email
     assert "31 mai 2026 à 23:59" in mail.body_text
     assert "Ferme urbaine de Liévin" in mail.body_text
-    assert "Renseignez le résumé." in mail.body_text
+    assert "Renseignez « Résumé »." in mail.body_text
     assert f"/mon-espace/candidatures/{draft.pk}/" in mail.body_text
 
 

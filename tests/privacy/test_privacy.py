@@ -96,7 +96,11 @@ def test_export_holds_the_account_files_and_documents_as_json(client, applicant,
     refused = next(item for item in data["applications"] if item["title"] == "Four à pain")
     assert refused["contact_name"] == "Camille Martin"
     assert refused["state"] == "refused"
-    assert {line["amount"] for line in refused["financing_lines"]} == {"12000.00", "8000.00"}
+    answers = {answer["key"]: answer for answer in refused["answers"]}
+    plan = answers["financing_lines"]
+    assert plan["question"] == "Plan de financement"
+    assert {line["amount"] for line in plan["value"]} == {"12000.00", "8000.00"}
+    assert answers["stage"]["display"] == "En définition"
     assert refused["communes"][0]["insee_code"] == "62498"
     assert [m["body"] for m in refused["messages"]] == ["Ma réponse au jury.", "Bonjour."]
     assert "Projet non retenu cette année." in [e["message"] for e in refused["timeline"]]

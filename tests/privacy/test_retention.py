@@ -195,6 +195,13 @@ def test_a_file_refused_five_years_ago_is_anonymised(
     assert file.themes == ["nature", "alimentation"]
     assert list(file.communes.values_list("insee_code", flat=True)) == communes
     assert file.holder_type == "association" and file.total_cost == refused_file.total_cost
+    # The answers as each question's kind anonymises them: texts replaced, the stage (a
+    # choice among the form's own values) and the amounts of the plan kept, its sources not.
+    assert file.answers["description"] == "[anonymisé]"
+    assert file.answers["stage"] == "definition"
+    assert [line["amount"] for line in file.answers["financing_lines"]] == ["12000.00", "8000.00"]
+    assert {line["source"] for line in file.answers["financing_lines"]} == {"[anonymisé]"}
+    assert "Biodiversité" not in str(file.answers)
     assert not file.attachments.exists() and not storage.exists(name)
     assert not file.messages.exists() and not file.staff_notes.exists()
     assert set(file.events.values_list("message", "internal_note")) == {("", "")}

@@ -56,3 +56,51 @@ def test_jury_reads_the_financing_plan_and_expected_support(client, deliberation
     assert "Région Hauts-de-France" in page
     assert f"12{NNBSP}000,00{NBSP}€" in page
     assert "Mise en réseau et visibilité." in page
+
+
+def _hide_from_reviewers(wave, key):
+    """Staff untick « reviewers » on one question of the wave's form (a new version)."""
+    from callforms.declaration import form_for
+    from callforms.models import CallForm, Question
+
+    form_for(wave)
+    Question.objects.filter(section__form__wave=wave, key=key).update(visible_to_reviewers=False)
+    call_form = CallForm.objects.get(wave=wave)
+    call_form.version += 1
+    call_form.save()
+
+
+def test_reviewer_reads_only_the_answers_the_form_shows_reviewers(client, reviewer, file_in_review):
+    _hide_from_reviewers(file_in_review.wave, "expected_support")
+    assignment = AssignmentFactory(
+        application=file_in_review, reviewer=reviewer, confidentiality_accepted_at=timezone.now()
+    )
+    login(client, reviewer)
+
+    page = _text(client.get(reverse("reviews:review", kwargs={"pk": assignment.pk})))
+
+    assert "Accompagnement attendu du label" not in page
+    assert "Mise en réseau et visibilité." not in page
+    assert "Stratégie de diffusion" in page
+
+
+def test_review_form_shows_beside_a_criterion_the_answers_tied_to_it(
+    client, reviewer, file_in_review
+):
+    from reviews.models import Criterion
+    from tests.factories.reviews import grid_for
+
+    grid_for(file_in_review.wave)
+    assignment = AssignmentFactory(
+        application=file_in_review, reviewer=reviewer, confidentiality_accepted_at=timezone.now()
+    )
+    login(client, reviewer)
+
+    html = client.get(reverse("reviews:review", kwargs={"pk": assignment.pk})).content.decode()
+
+    # The default form ties the financing plan to B2 and the « B. Faisabilité » text to B1–B3.
+    assert Criterion.objects.filter(wave=file_in_review.wave, code="B2").exists()
+    b2 = html.split("B2. ", 1)[1].split("</fieldset>", 1)[0]
+    assert "liées au critère B2" in unescape(b2)
+    assert "Région Hauts-de-France" in b2
+    assert "Terrain mis à disposition par la commune." in b2

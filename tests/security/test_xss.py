@@ -9,7 +9,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from applications.enums import ApplicationState as S
-from applications.models import Application, ApplicationEvent, Attachment, FinancingLine, Message
+from applications.models import Application, ApplicationEvent, Attachment, Message
+from callforms.declaration import form_for
 from label.models import OutboxMail, User
 from tests.conftest import login
 from tests.factories import AssignmentFactory
@@ -43,6 +44,19 @@ def text_fields():
     return fields
 
 
+def text_answers(application):
+    """The answers of the file with markup in every text answer and table text cell."""
+    answers = dict(application.answers or {})
+    for question in form_for(application.wave).answer_questions():
+        if question.kind in ("short_text", "long_text"):
+            answers[question.key] = payload(question.key)
+        elif question.kind == "table" and answers.get(question.key):
+            answers[question.key] = [
+                {**row, "source": payload("financing")} for row in answers[question.key]
+            ]
+    return answers
+
+
 RAW_MARKERS = ("<script>alert(", "<b onmouseover", "<img src=x")
 
 
@@ -53,8 +67,9 @@ def assert_no_raw_markup(html, where):
 
 def poison(application, *, staff=None):
     """Put markup in every free text of a file and of what hangs on it."""
-    Application.objects.filter(pk=application.pk).update(**text_fields())
-    FinancingLine.objects.filter(application=application).update(source=payload("financing"))
+    Application.objects.filter(pk=application.pk).update(
+        **text_fields(), answers=text_answers(application)
+    )
     Attachment.objects.filter(application=application).update(original_name=payload("document"))
     Message.objects.create(
         application=application, author=application.owner, body=payload("message")
@@ -96,8 +111,17 @@ def files(evil_owner, open_wave, instruction_user):
 def test_the_payloads_reach_every_free_text_field():
     fields = text_fields()
 
-    assert {"title", "summary", "description", "holder_name", "contact_name"} <= set(fields)
-    assert {"contribution_transition", "partners", "expected_support"} <= set(fields)
+    assert {"title", "summary", "holder_name", "contact_name"} <= set(fields)
+
+
+@pytest.mark.django_db
+def test_the_payloads_reach_every_text_answer(applicant, open_wave):
+    answers = text_answers(application_in(S.DRAFT, owner=applicant, wave=open_wave))
+
+    assert {"description", "contribution_transition", "partners", "expected_support"} <= set(
+        answers
+    )
+    assert answers["financing_lines"][0]["source"] == payload("financing")
 
 
 def _pages_of_applicant(files):
