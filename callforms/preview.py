@@ -30,6 +30,8 @@ BUILTIN_STAND_INS = {
     "address": (K.SHORT_TEXT, {"max_length": 300}),
 }
 CONSENT = "consent"
+COMMUNES = "communes"
+TERRITORY_WIDE = "territory_wide"
 # Widgets drawn as a group of inputs: a fieldset with a legend, not a label.
 MANY_CHOICES = 8
 GROUP_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, TableWidget)
@@ -89,6 +91,13 @@ class PreviewForm(forms.Form):
         self.spec = spec
         for question in spec.questions():
             self.fields[question.key] = preview_field(question)
+            if question.is_builtin and question.builtin_field == COMMUNES:
+                # The communes' builtin field comes with « tout le territoire », as in the dossier.
+                self.fields[TERRITORY_WIDE] = forms.BooleanField(
+                    label=_("Le projet concerne tout le territoire du Pôle métropolitain"),
+                    required=False,
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                )
 
     def describe(self):
         """Tie each input to its help text and its error (aria-describedby), as rendered."""
@@ -124,6 +133,11 @@ class PreviewForm(forms.Form):
                         > MANY_CHOICES,
                         "checkbox": question.is_builtin and question.builtin_field == CONSENT,
                         "condition": condition_text(self.spec, question),
+                        "territory_wide": (
+                            self[TERRITORY_WIDE]
+                            if question.is_builtin and question.builtin_field == COMMUNES
+                            else None
+                        ),
                     }
                     for question in section.questions
                 ],
@@ -134,7 +148,7 @@ class PreviewForm(forms.Form):
     def try_answers(self, files):
         """Validate like the dossier would, without saving: errors land next to the fields."""
         self.full_clean()
-        answers, builtins = {}, {}
+        answers, builtins = {}, {TERRITORY_WIDE: bool(self.cleaned_data.get(TERRITORY_WIDE))}
         for question in self.spec.questions():
             if question.key in self.errors or question.is_file:
                 continue

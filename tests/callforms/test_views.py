@@ -498,3 +498,11 @@ def test_a_question_is_tied_to_the_criteria_of_the_wave_s_grid(staff, wave):
     created = form_for(wave).question("gouvernance")
     assert created.criteria_codes == ("B2",)
     assert created.options == {"max_length": 2000}
+
+
+def test_trying_the_form_accepts_the_whole_territory_instead_of_communes(staff, wave):
+    page = text(staff.post(url("form_preview", wave), {"territory_wide": "on"}))
+    assert "tout le territoire du Pôle métropolitain" in page
+    assert 'id="id_communes_error"' not in page
+    page = text(staff.post(url("form_preview", wave), {}))
+    assert 'id="id_communes_error"' in page
