@@ -9,7 +9,8 @@ import pytest
 from callforms import services
 from callforms.declaration import form_for
 from callforms.models import Question, Section
-from tests.e2e.a11y import assert_no_axe_violation
+from tests.conftest import login
+from tests.e2e.a11y import assert_no_axe_violation, format_vnu_errors, vnu_check
 from tests.factories.label import WaveFactory
 
 AXE = "axe-core/axe.min.js"
@@ -183,3 +184,31 @@ def test_staff_add_questions_of_several_kinds_with_the_keyboard(
         page.keyboard.press("Enter")
     keys = [q.key for q in form_for(wave).questions()]
     assert keys.index("date_de_debut") < keys.index("taille_de_la_structure")
+
+
+@pytest.mark.django_db
+def test_builder_pages_have_no_html_error(client, instruction_user, java, node_tool, tmp_path):
+    """The editor, a question's page, the deletion page and the tried preview pass the Nu
+    HTML checker (warnings allowed)."""
+    vnu = node_tool("vnu-jar/build/dist/vnu.jar")
+    wave = WaveFactory(number=11)
+    form_for(wave)
+    login(client, instruction_user)
+    base = f"/instruction/vagues/{wave.number}/formulaire/"
+    projet = Section.objects.get(form__wave=wave, key="projet")
+    description = Question.objects.get(section__form__wave=wave, key="description")
+    pages = {
+        "editeur": client.get(base),
+        "question-tableau": client.get(f"{base}questions/nouvelle/?section={projet.pk}&type=table"),
+        "question-modifier": client.get(f"{base}questions/{description.pk}/modifier/"),
+        "question-supprimer": client.get(f"{base}questions/{description.pk}/supprimer/"),
+        "section": client.get(f"{base}sections/{projet.pk}/modifier/"),
+        "apercu": client.get(f"{base}apercu/"),
+        "apercu-essai": client.post(f"{base}apercu/", {"siret": "1"}),
+    }
+    documents = {}
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        documents[name] = response.content.decode()
+    errors = vnu_check(java, vnu, documents, tmp_path)
+    assert not errors, "The Nu HTML checker found errors:\n" + format_vnu_errors(errors)
