@@ -506,3 +506,34 @@ def test_trying_the_form_accepts_the_whole_territory_instead_of_communes(staff, 
     assert 'id="id_communes_error"' not in page
     page = text(staff.post(url("form_preview", wave), {}))
     assert 'id="id_communes_error"' in page
+
+
+def test_removing_the_choice_a_condition_names_is_refused_with_the_reason(staff, wave):
+    size = services.question_create(
+        section=section(wave, "projet"),
+        version=version(wave),
+        user=None,
+        kind=K.CHOICE,
+        label="Taille",
+        options={"choices": [["petite", "Petite"], ["grande", "Grande"]]},
+    )
+    services.question_create(
+        section=section(wave, "projet"),
+        version=version(wave),
+        user=None,
+        kind=K.SHORT_TEXT,
+        label="Effectif",
+        required=True,
+        condition_key=size.key,
+        condition_value="grande",
+    )
+    response = staff.post(
+        url("question_update", wave, size.pk),
+        {"version": version(wave), "label": "Taille", "choices": "Petite\nMoyenne"},
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert "La question obligatoire « Effectif » ne pourrait jamais être remplie" in page
+    assert "« grande » n'est pas l'une des réponses possibles de « Taille »" in page
+    size.refresh_from_db()
+    assert size.options["choices"] == [["petite", "Petite"], ["grande", "Grande"]]
