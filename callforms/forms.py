@@ -94,8 +94,12 @@ class QuestionForm(VersionForm):
         required=False,
         help_text=gettext_lazy("Le candidat voit un compteur pendant qu'il écrit."),
     )
-    min = forms.DecimalField(label=gettext_lazy("Valeur minimale (facultatif)"), required=False)
-    max = forms.DecimalField(label=gettext_lazy("Valeur maximale (facultatif)"), required=False)
+    min = forms.DecimalField(
+        label=gettext_lazy("Valeur minimale (facultatif)"), required=False, localize=True
+    )
+    max = forms.DecimalField(
+        label=gettext_lazy("Valeur maximale (facultatif)"), required=False, localize=True
+    )
     choices = forms.CharField(
         label=gettext_lazy("Réponses possibles"),
         required=False,

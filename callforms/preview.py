@@ -65,10 +65,14 @@ def preview_field(question):
 
 
 def condition_text(spec, question):
-    """« Posée seulement si « Employeur ? » a pour réponse « Oui ». » ("" without condition)."""
+    """« Question posée seulement si « Employeur ? » a pour réponse « Oui ». » ("" if none)."""
     if not question.condition_key:
         return ""
-    target = spec.question(question.condition_key)
+    return condition_sentence(spec.question(question.condition_key), question)
+
+
+def condition_sentence(target, question):
+    """The condition of `question` on `target` (a spec or a row) in words ("" without target)."""
     if target is None:
         return ""
     if target.kind == K.YESNO:

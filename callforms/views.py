@@ -27,7 +27,7 @@ from callforms.forms import (
     condition_choices,
 )
 from callforms.models import Question, Section
-from callforms.preview import PreviewForm
+from callforms.preview import PreviewForm, condition_sentence
 from callforms.selectors import form_rows
 from label.models import Wave
 
@@ -84,9 +84,16 @@ class FormEditView(FormBuilderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         sections = form_rows(self.call_form)
+        by_key = {question.key: question for section in sections for question in section.rows}
         for section in sections:
             for question in section.rows:
                 question.kind_label = QuestionKind(question.kind).label
+                if question.condition_key:
+                    question.condition_text = condition_sentence(
+                        by_key.get(question.condition_key), question
+                    ) or _("Condition sur une question qui n'existe plus : « %(key)s ».") % {
+                        "key": question.condition_key
+                    }
         return super().get_context_data(
             sections=sections,
             kind_form=KindChoiceForm(),

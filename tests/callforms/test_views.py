@@ -537,3 +537,24 @@ def test_removing_the_choice_a_condition_names_is_refused_with_the_reason(staff,
     assert "« grande » n'est pas l'une des réponses possibles de « Taille »" in page
     size.refresh_from_db()
     assert size.options["choices"] == [["petite", "Petite"], ["grande", "Grande"]]
+
+
+def test_the_editor_says_a_condition_in_words(staff, wave):
+    employer = services.question_create(
+        section=section(wave, "projet"),
+        version=version(wave),
+        user=None,
+        kind=K.YESNO,
+        label="Employeur",
+    )
+    services.question_create(
+        section=section(wave, "projet"),
+        version=version(wave),
+        user=None,
+        kind=K.NUMBER,
+        label="Salariés",
+        condition_key=employer.key,
+        condition_value="true",
+    )
+    page = text(staff.get(url("form_edit", wave)))
+    assert "Question posée seulement si « Employeur » a pour réponse « Oui »." in page
