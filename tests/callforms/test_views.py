@@ -558,3 +558,34 @@ def test_the_editor_says_a_condition_in_words(staff, wave):
     )
     page = text(staff.get(url("form_edit", wave)))
     assert "Question posée seulement si « Employeur » a pour réponse « Oui »." in page
+
+
+def test_a_locked_form_still_takes_a_section_s_new_wording(staff, wave):
+    services.form_lock(wave=wave)
+    projet = section(wave, "projet")
+    response = staff.post(
+        url("section_update", wave, projet.pk),
+        {"version": version(wave), "title": "Votre projet", "introduction": "En quelques mots."},
+    )
+    assert response.status_code == 302
+    assert form_for(wave).section("projet").title == "Votre projet"
+    response = staff.post(
+        url("section_move", wave, projet.pk),
+        {"version": version(wave), "direction": "up"},
+        follow=True,
+    )
+    assert "verrouillé" in text(response)
+    assert [s.key for s in form_for(wave).sections][:2] == ["porteur", "projet"]
+
+
+def test_no_builtin_question_is_created_by_hand_and_other_forms_are_out_of_reach(staff, wave):
+    projet = section(wave, "projet")
+    assert (
+        staff.get(url("question_create", wave) + f"?section={projet.pk}&type=builtin").status_code
+        == 404
+    )
+    other = WaveFactory(number=12)
+    form_for(other)
+    foreign = question(other, "description")
+    assert staff.get(url("question_update", wave, foreign.pk)).status_code == 404
+    assert staff.get(url("form_edit", wave).replace("/11/", "/99/")).status_code == 404
