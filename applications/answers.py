@@ -31,6 +31,8 @@ class AnswerRow:
     columns: list = field(default_factory=list)
     rows: list = field(default_factory=list)
     total: object = None
+    total_before: int = 1
+    total_after: int = 0
 
     @property
     def is_table(self):
@@ -67,8 +69,12 @@ def answer_row(question, answers):
             ]
             for line in value
         ]
-        if any(c.get("kind") == TableColumnKind.AMOUNT for c in columns):
+        amounts = [i for i, c in enumerate(columns) if c.get("kind") == TableColumnKind.AMOUNT]
+        if amounts:
             row.total = kind_for(question.kind).total(question, value)
+            # The total goes under the (first) amount column: cells before and after it.
+            row.total_before = max(amounts[0], 1)
+            row.total_after = len(columns) - amounts[0] - 1
     return row
 
 

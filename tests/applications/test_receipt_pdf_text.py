@@ -37,4 +37,9 @@ def test_receipt_pdf_text_has_no_template_syntax_and_is_tagged(client, applicant
     assert "EL12-0001" in text
     assert "Jardins de la fosse 9" in text
     assert "2 mai 2026 à 14:30" in text
+    # The answers to the wave's form, by section, the financing plan with its total.
+    assert "Contribution aux critères" in text
+    assert "Gouvernance partagée avec les habitants." in text
+    assert "Région Hauts-de-France" in text
+    assert "000,00" in text
     assert_tagged(response.content, title="Récépissé de dépôt EL12-0001")
