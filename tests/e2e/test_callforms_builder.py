@@ -212,3 +212,56 @@ def test_builder_pages_have_no_html_error(client, instruction_user, java, node_t
         documents[name] = response.content.decode()
     errors = vnu_check(java, vnu, documents, tmp_path)
     assert not errors, "The Nu HTML checker found errors:\n" + format_vnu_errors(errors)
+
+
+# One question of each kind, with the options its page asks (field name -> value).
+EVERY_KIND = [
+    ("short_text", "Nom court du projet", {"max_length": "80"}),
+    ("long_text", "Gouvernance", {"max_length": "1500"}),
+    ("number", "Nombre de bénévoles", {"min": "0", "max": "500"}),
+    ("amount", "Budget de fonctionnement", {}),
+    ("date", "Date de début", {}),
+    ("yesno", "Le projet emploie-t-il des salariés ?", {}),
+    ("choice", "Taille de la structure", {"choices": "Petite\nMoyenne\nGrande"}),
+    ("multichoice", "Publics", {"choices": "Enfants\nFamilles\nSeniors"}),
+    ("email", "E-mail de la comptabilité", {}),
+    ("url", "Site du projet", {}),
+    ("phone", "Téléphone du chantier", {}),
+    ("siret", "SIRET du partenaire principal", {}),
+    ("communes", "Communes touchées indirectement", {}),
+    ("files", "Statuts de la structure", {"accept": ".pdf", "max_files": "1"}),
+    ("table", "Dépenses prévues", {"columns": "Poste ; texte\nMontant ; montant"}),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_add_a_question_of_each_kind_and_see_it_in_the_preview(
+    page, browser_login, instruction_user
+):
+    wave = WaveFactory(number=11)
+    form_for(wave)
+    projet = Section.objects.get(form__wave=wave, key="projet")
+    browser_login(page.context, instruction_user)
+    base = f"/instruction/vagues/{wave.number}/formulaire/"
+    for kind, label, options in EVERY_KIND:
+        page.goto(base)
+        page.locator(f"#type-{projet.pk}").select_option(kind)
+        add_form = page.locator(f"#type-{projet.pk}").locator("xpath=ancestor::form")
+        add_form.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+        page.locator("[name=label]").fill(label)
+        for name, value in options.items():
+            page.locator(f"[name={name}]").fill(value)
+        page.locator("button[type=submit]", has_text="Enregistrer la question").click()
+        page.wait_for_load_state()
+        assert f"La question « {label} » est ajoutée." in page.locator("main").inner_text(), kind
+
+    spec = form_for(wave)
+    added = {question.label: question for question in spec.questions()}
+    for kind, label, _options in EVERY_KIND:
+        assert added[label].kind == kind
+    page.goto(f"{base}apercu/")
+    text = page.locator("main").inner_text()
+    for _kind, label, _options in EVERY_KIND:
+        assert label in text
+    _shoot(page, "apercu-tous-les-types")
