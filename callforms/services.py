@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from callforms.defaults import form_default_create
-from callforms.enums import CONDITION_KINDS, EDITABLE_KINDS, QuestionKind
+from callforms.enums import BUILTIN_FIELDS, CONDITION_KINDS, EDITABLE_KINDS, QuestionKind
 from callforms.models import CallForm, Question, Section
 from callforms.signals import question_deleted
 
@@ -38,6 +38,10 @@ QUESTION_FIELDS = (
 )
 QUESTION_COPIED_FIELDS = (*QUESTION_FIELDS, "key", "position", "builtin_field")
 KEY_MAX_LENGTH = 40
+# Names a new question's key never takes: the dossier's forms use them beside the answers.
+RESERVED_KEYS = frozenset(
+    {*BUILTIN_FIELDS, "territory_wide", "consent_given_at", "version", "section", "kind", "file"}
+)
 UP, DOWN = "up", "down"
 
 
@@ -205,7 +209,7 @@ def _unique_key(existing, text, fallback):
     if base[0].isdigit():
         base = f"{fallback}_{base}"[:KEY_MAX_LENGTH]
     key, number = base, 2
-    while key in existing:
+    while key in existing or key in RESERVED_KEYS:
         suffix = f"_{number}"
         key = f"{base[: KEY_MAX_LENGTH - len(suffix)]}{suffix}"
         number += 1

@@ -201,3 +201,11 @@ def test_a_section_with_questions_is_not_deleted():
     )
     assert created.key == "gouvernance"
     assert form_for(wave).sections[-1].title == "Gouvernance"
+
+
+def test_a_new_key_never_takes_a_builtin_or_reserved_name():
+    wave = WaveFactory()
+    form_for(wave)
+    assert add(wave, K.SHORT_TEXT, "Title").key == "title_2"
+    assert add(wave, K.YESNO, "Territory wide").key == "territory_wide_2"
+    assert add(wave, K.SHORT_TEXT, "2030 en vue").key == "question_2030_en_vue"
