@@ -27,7 +27,7 @@ from applications.uploads import ACCEPTED_FORMATS_LABEL
 from applications.views.mixins import OwnApplicationMixin
 from applications.workflow import application_create
 from callforms.enums import QuestionKind, TableColumnKind
-from callforms.kinds import TABLE_EXTRA_ROWS, TABLE_MAX_ROWS, kind_for
+from callforms.kinds import TABLE_EXTRA_ROWS, TABLE_MAX_ROWS, format_number, kind_for
 from label.enums import Epci
 from label.selectors import wave_get_current
 from label.text import french_sort_key
@@ -141,6 +141,8 @@ def _table_rows(bound_field, question):
     rows = rows[:TABLE_MAX_ROWS] + [{} for _index in range(TABLE_EXTRA_ROWS)]
     name = bound_field.html_name
     errors = set(bound_field.errors)
+    # What was typed comes back as typed; a saved amount is written the French way.
+    typed = bound_field.form.is_bound
 
     def cells(index, row):
         return [
@@ -148,7 +150,7 @@ def _table_rows(bound_field, question):
                 "column": column,
                 "name": f"{name}-{index}-{column['key']}",
                 "id": f"{bound_field.auto_id}-{index}-{column['key']}",
-                "value": _cell_value(column, row.get(column["key"])),
+                "value": _cell_value(column, row.get(column["key"]), typed=typed),
                 "is_amount": column.get("kind") == TableColumnKind.AMOUNT,
                 "is_yesno": column.get("kind") == TableColumnKind.YESNO,
             }
@@ -167,13 +169,16 @@ def _table_rows(bound_field, question):
     }
 
 
-def _cell_value(column, value):
+def _cell_value(column, value, *, typed=False):
     if column.get("kind") == TableColumnKind.YESNO:
         return value in (True, "true", "on", "1")
     if value is None:
         return ""
-    if column.get("kind") == TableColumnKind.AMOUNT and not isinstance(value, str):
-        return str(value)
+    if column.get("kind") == TableColumnKind.AMOUNT and not typed and value != "":
+        try:
+            return format_number(value, 2)
+        except (ArithmeticError, ValueError):
+            return str(value)
     return str(value)
 
 
