@@ -143,6 +143,10 @@ def _answer_columns(applications):
     columns = []
     for question in questions:
         for index, header in enumerate(question.export_headers()):
+            if question.is_file:
+                # The documents section often repeats a question's label (« Plan de
+                # financement » is a table and a document): the header says which.
+                header = _("%(label)s (fichiers)") % {"label": header}
             columns.append(
                 ExportColumn(
                     key=f"answer:{question.key}:{index}",

@@ -146,7 +146,9 @@ def test_export_without_columns_gives_every_column(staff_client, open_wave):
     questions = [q for q in form_for(open_wave).questions() if not q.is_builtin]
     assert len(rows[0]) == len(exports.export_columns()) - 1 + len(questions)
     start = rows[0].index(questions[0].label)
-    assert rows[0][start : start + len(questions)] == [q.label for q in questions]
+    assert rows[0][start : start + len(questions)] == [
+        f"{q.label} (fichiers)" if q.is_file else q.label for q in questions
+    ]
     assert len(rows) == 2
 
 
@@ -252,3 +254,36 @@ def test_csv_cells_follow_french_conventions():
     )
 
     assert rows == [["A", "B", "C", "D"], ["", "oui", "3", "1,50"]]
+
+
+def test_export_gives_a_question_staff_added_its_column_in_form_order(staff_client, open_wave):
+    from callforms.models import CallForm, Question, Section
+
+    form_for(open_wave)
+    section = Section.objects.get(form__wave=open_wave, key="projet")
+    Question.objects.create(
+        section=section, position=100, key="budget_public", label="Budget public", kind="amount"
+    )
+    Question.objects.create(
+        section=section, position=101, key="has_site", label="Un lieu ?", kind="yesno"
+    )
+    call_form = CallForm.objects.get(wave=open_wave)
+    call_form.version += 1
+    call_form.save()
+    application = staff_application(open_wave, number=1)
+    Application.objects.filter(pk=application.pk).update(
+        answers={**application.answers, "budget_public": "1500.50", "has_site": True}
+    )
+
+    rows = parse_csv(staff_client.get(URL, {"columns": ["reference", "answers"]}))
+
+    header = rows[0]
+    # « projet » questions in form order: the new ones after « État d'avancement ».
+    assert header.index("Budget public") == header.index("État d'avancement") + 1
+    assert header.index("Un lieu ?") == header.index("Budget public") + 1
+    values = dict(zip(header, rows[1], strict=True))
+    assert values["Budget public"] == "1500,50"
+    assert values["Un lieu ?"] == "oui"
+    assert values["Plan de financement"].startswith("Financeur ou source : Région")
+    # A file question's column names its documents (its header says it is files).
+    assert values["Plan de financement (fichiers)"] == "plan-de-financement.pdf"

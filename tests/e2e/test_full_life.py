@@ -237,11 +237,11 @@ def fill_dossier(page, tmp_path):
     expect(page.locator("h1")).to_have_text("Partenaires, budget et calendrier")
     field(page, "partners").fill("Bailleur Maisons & Cités, commune de Loos-en-Gohelle.")
     field(page, "total_cost").fill("18000")
-    field(page, "financement-0-source").fill("Région Hauts-de-France")
-    field(page, "financement-0-amount").fill("12000")
-    field(page, "financement-0-secured").check()
-    field(page, "financement-1-source").fill("Fonds propres")
-    field(page, "financement-1-amount").fill("6000")
+    field(page, "financing_lines-0-source").fill("Région Hauts-de-France")
+    field(page, "financing_lines-0-amount").fill("12000")
+    field(page, "financing_lines-0-secured").check()
+    field(page, "financing_lines-1-source").fill("Fonds propres")
+    field(page, "financing_lines-1-amount").fill("6000")
     field(page, "milestones").fill("Automne : plantation ; printemps : premières récoltes.")
     field(page, "diffusion_strategy").fill("Presse locale, réseaux sociaux, visites.")
     field(page, "expected_support").fill("Mise en réseau avec d'autres jardins du label.")
@@ -336,7 +336,7 @@ def test_application_whole_life_from_sign_up_to_catalogue(page, open_page, roles
     assert list(application.communes.values_list("insee_code", flat=True)) == ["62528"]
     assert sorted(application.themes) == ["alimentation", "nature"]
     assert application.total_cost == 18000
-    assert application.financing_lines.count() == 2
+    assert len(application.answers["financing_lines"]) == 2
     plan = application.attachments.get()
     assert (plan.kind, plan.content_type) == (AttachmentKind.FINANCING_PLAN, "application/pdf")
     assert application.consent_given_at is not None
