@@ -182,3 +182,34 @@ def test_deleting_a_file_question_removes_the_drafts_documents(
 
     assert not Attachment.objects.filter(application=draft, kind="photos").exists()
     assert Application.objects.filter(pk=draft.pk).exists()
+
+
+@pytest.mark.parametrize("extra", [5, 40])
+def test_the_editor_reads_a_form_of_any_length_in_the_same_queries(
+    client_in, applicant, open_wave, extra, django_assert_num_queries
+):
+    """A section of 5 or 40 more questions: the page's queries do not grow with them."""
+    form_for(open_wave)
+    section = Section.objects.get(form__wave=open_wave, key="contribution")
+    Question.objects.bulk_create(
+        Question(
+            section=section,
+            position=100 + number,
+            key=f"extra-{number}",
+            label=f"Question {number}",
+            kind=("short_text", "number", "yesno", "choice", "date")[number % 5],
+            options={"choices": [["a", "A"], ["b", "B"]]} if number % 5 == 3 else {},
+        )
+        for number in range(extra)
+    )
+    call_form = CallForm.objects.get(wave=open_wave)
+    call_form.version += 1
+    call_form.save()
+    application = ApplicationFactory(owner=applicant, wave=open_wave, complete=True)
+    client_in.get(section_url(application, "contribution"))  # the declaration is cached
+
+    with django_assert_num_queries(12):
+        response = client_in.get(section_url(application, "contribution"))
+
+    assert response.status_code == 200
+    assert f"Question {extra - 1}" in response.content.decode()
