@@ -3,7 +3,9 @@
  * - focus the error summary after a refused save;
  * - a character counter under each textarea that has data-maxlength (announced after a pause);
  * - "Ajouter une ligne" for the financing plan, from the <template> of an empty row;
- * - the live total of the financing plan against the total cost.
+ * - the live total of the financing plan against the total cost;
+ * - a question asked only for some answer of another is hidden while that answer is not given
+ *   (the server drops the answer of a hidden question on save: this only spares the typing).
  * Texts come from data-msg-* attributes written by the templates (translated server-side).
  */
 (function () {
@@ -173,4 +175,41 @@
       costInput.addEventListener("input", scheduleTotal);
     }
   });
+
+  // Conditional questions (one level): [data-condition-key] wraps a question shown only when
+  // the question named by the key has the answer data-condition-value.
+  var form = document.getElementById("dossier-form");
+  function answerOf(name) {
+    var inputs = form.querySelectorAll("[name='" + name + "']");
+    if (!inputs.length) {
+      return null;
+    }
+    var values = [];
+    Array.prototype.forEach.call(inputs, function (input) {
+      if (input.type === "radio" || input.type === "checkbox") {
+        if (input.checked) {
+          values.push(input.value);
+        }
+      } else if (input.value) {
+        values.push(input.value);
+      }
+    });
+    return values;
+  }
+  if (form) {
+    var conditional = form.querySelectorAll("[data-condition-key]");
+    var refresh = function () {
+      Array.prototype.forEach.call(conditional, function (wrapper) {
+        var values = answerOf(wrapper.getAttribute("data-condition-key"));
+        if (values === null) {
+          return; // the condition's question is in another section: the server decides
+        }
+        wrapper.hidden = values.indexOf(wrapper.getAttribute("data-condition-value")) === -1;
+      });
+    };
+    if (conditional.length) {
+      form.addEventListener("change", refresh);
+      refresh();
+    }
+  }
 })();
