@@ -267,7 +267,24 @@ def answer_field(question):
     form_field = question.form_field()
     form_field.required = False
     form_field.clean = question.clean
+    if question.kind == QuestionKind.TABLE:
+        form_field.widget.value_from_datadict = _without_deleted_rows(
+            form_field.widget.value_from_datadict
+        )
     return form_field
+
+
+def _without_deleted_rows(read_rows):
+    """A table's rows as typed, less those whose « Supprimer » box is ticked
+    (`<name>-<row>-DELETE`, a box the editor adds to each row)."""
+
+    def value_from_datadict(data, files, name):
+        rows = read_rows(data, files, name)
+        if not isinstance(rows, list):
+            return rows
+        return [row for index, row in enumerate(rows) if f"{name}-{index}-DELETE" not in data]
+
+    return value_from_datadict
 
 
 def describe_errors(form):

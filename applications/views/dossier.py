@@ -161,10 +161,21 @@ def _table_rows(bound_field, question):
         "name": name,
         "columns": columns,
         "rows": [
-            {"number": index + 1, "cells": cells(index, row)} for index, row in enumerate(rows)
+            {
+                "number": index + 1,
+                "cells": cells(index, row),
+                "delete_name": f"{name}-{index}-DELETE",
+                "delete_id": f"{bound_field.auto_id}-{index}-DELETE",
+            }
+            for index, row in enumerate(rows)
         ],
         "count": len(rows),
-        "template": {"number": "__number__", "cells": cells("__prefix__", {})},
+        "template": {
+            "number": "__number__",
+            "cells": cells("__prefix__", {}),
+            "delete_name": f"{name}-__prefix__-DELETE",
+            "delete_id": f"{bound_field.auto_id}-__prefix__-DELETE",
+        },
         "errors": errors,
     }
 

@@ -445,6 +445,21 @@ def test_budget_total_different_from_cost_is_saved_with_a_clear_warning(client_i
     assert any("doit être égal au coût total" in item for item in missing_items(draft))
 
 
+def test_budget_deleting_a_line_removes_it(client_in, applicant, open_wave):
+    application = ApplicationFactory(owner=applicant, wave=open_wave, complete=True)
+    lines = [
+        {"source": "Région Hauts-de-France", "amount": "12000", "secured": "on", "DELETE": "on"},
+        {"source": "Fonds propres", "amount": "8000", "secured": "on"},
+    ]
+
+    client_in.post(section_url(application, "budget"), budget_data(lines))
+
+    application.refresh_from_db()
+    assert [line["source"] for line in application.answers["financing_lines"]] == [
+        "Fonds propres"
+    ]
+
+
 def test_budget_emptying_a_line_removes_it(client_in, applicant, open_wave):
     application = ApplicationFactory(owner=applicant, wave=open_wave, complete=True)
     lines = [
