@@ -2,6 +2,7 @@
 question, and dropping that answer from the drafts when the question is deleted."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import receiver
 
 from applications.enums import ApplicationState
@@ -16,8 +17,22 @@ def _drafts_answering(wave, key):
 
 @register_answer_counter
 def draft_answer_count(wave, key):
-    """How many drafts of the wave answered the question `key`."""
-    return _drafts_answering(wave, key).count()
+    """How many drafts of the wave answered the question `key` (in their answers, or with a
+    document for a file question)."""
+    with_documents = Application.objects.filter(
+        wave=wave,
+        state=ApplicationState.DRAFT,
+        attachments__kind=key,
+        attachments__message__isnull=True,
+    )
+    return (
+        Application.objects.filter(
+            Q(pk__in=_drafts_answering(wave, key).values("pk"))
+            | Q(pk__in=with_documents.values("pk"))
+        )
+        .distinct()
+        .count()
+    )
 
 
 @receiver(question_deleted, dispatch_uid="applications.drop_deleted_question_answers")

@@ -177,6 +177,8 @@ def test_deleting_a_file_question_removes_the_drafts_documents(
     AttachmentFactory(application=draft, kind="photos")
     question = Question.objects.get(section__form__wave=open_wave, key="photos")
 
+    assert answer_count(open_wave, "photos") == 1
+
     with django_capture_on_commit_callbacks(execute=True):
         question_delete(question=question, version=spec.version, user=instruction_user)
 
