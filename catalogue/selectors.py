@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -373,3 +374,40 @@ def catalogue_stats():
         ],
         "by_award": [(award.value, award.label, by_award.get(award.value, 0)) for award in Award],
     }
+
+
+@dataclass(frozen=True)
+class EntryPhoto:
+    """The published photo of an entry as a printed page needs it (the « Cahier du label »).
+
+    ``page_jpeg_path`` is a filesystem path when the storage has one (local disk), else the
+    storage name (open it with ``default_storage.open(page_jpeg_name)``); ``page_jpeg_name``
+    is always the storage name. ``width`` and ``height`` are the JPEG's, in pixels.
+    """
+
+    page_jpeg_path: str
+    page_jpeg_name: str
+    alt: str
+    credit: str
+    width: int
+    height: int
+
+
+def entry_photo(entry):
+    """The page-size JPEG of an entry's published picture (staff image or approved holder's
+    photo), with its alt text and credit; None when the entry shows its placeholder."""
+    variant = entry.page_picture
+    if variant is None:
+        return None
+    try:
+        path = default_storage.path(variant.jpeg_name)
+    except NotImplementedError:
+        path = variant.jpeg_name
+    return EntryPhoto(
+        page_jpeg_path=str(path),
+        page_jpeg_name=variant.jpeg_name,
+        alt=variant.alt,
+        credit=variant.credit,
+        width=variant.width,
+        height=variant.height,
+    )

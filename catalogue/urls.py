@@ -14,6 +14,12 @@ urlpatterns = [
     path("projets/carte/", maps.catalogue_map, name="map"),
     path("projets/<slug:slug>/", public.catalogue_detail, name="detail"),
     path("projets/<slug:slug>/image/<str:variant>.jpg", public.catalogue_image, name="image"),
+    path(
+        "projets/<slug:slug>/image/<str:variant>.webp",
+        public.catalogue_image,
+        {"fmt": "webp"},
+        name="image_webp",
+    ),
     path("integrer/", widget.widget_help, name="widget_help"),
     path("integrer/projets/", widget.widget_page, name="widget"),
     path("integrer/projets.json", widget.widget_json, name="widget_json"),
