@@ -18,11 +18,15 @@ from label.enums import Agglomeration, Award, Theme
 from label.models import Commune, Wave
 from label.text import french_sort_key, search_normalise
 
-# Each sort matches an index of CatalogueEntry. Entries of unknown year (the oldest ones of
-# the historical file) come last among the recent and first among the oldest.
+# Entries of unknown year (11 of the historical file) come last in both directions: an
+# unknown year is neither recent nor old, and is never made up. "recent" and "name" match an
+# index of CatalogueEntry (sort_year is 0 when the year is unknown, so it sorts last when
+# descending); "oldest" orders on the year itself with NULLs last, which both SQLite and
+# PostgreSQL understand, and sorts the matching rows rather than walking an index (a few
+# milliseconds for 10,000 entries).
 CATALOGUE_SORTS = {
     "recent": ("-sort_year", "sort_name", "id"),
-    "oldest": ("sort_year", "sort_name", "id"),
+    "oldest": (F("year").asc(nulls_last=True), "sort_name", "id"),
     "name": ("sort_name", "id"),
 }
 CATALOGUE_DEFAULT_SORT = "recent"
