@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "catalogue",
     "privacy",
     "followup",
+    "booklets",
     "demo",
 ]
 
