@@ -31,6 +31,8 @@ AREAS = {
     },
     "jury/": {"owner", "other_applicant", "reviewer", "anonymous"},
     "certificats/": {"other_applicant", "reviewer", "jury_member", "anonymous"},
+    # The account's own pages that take an id: its passkeys.
+    "comptes/": {"other_applicant", "reviewer", "jury_member", "instruction", "anonymous"},
 }
 # Applicant-area routes the instruction team may use on any file (DESIGN.md §4: staff see
 # every file): the documents and the receipt.
@@ -128,10 +130,14 @@ def _object_for(view_name, parameter, application, world):
         if namespace == "reviews":
             return world.attachment("in_review").pk
         return application.attachments.first().pk
+    if parameter == "pk" and view_name.startswith("accounts:passkey_"):
+        return world.passkey().pk
     if parameter == "pk":
         table = {
             "certificates:download": world.certificate.pk,
             "label:wave_update": world.wave.pk,
+            "label:wave_mail_texts": world.wave.pk,
+            "label:wave_eligibility": world.wave.pk,
             "reviews:review": world.assignment.pk,
             "reviews:engagement": world.assignment.pk,
             "reviews:accept": world.assignment.pk,
