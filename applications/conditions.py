@@ -94,7 +94,7 @@ def is_complete(application):
 
 def eligibility_checklist_items(application):
     """The (code, label) items of the eligibility checklist of the application's wave."""
-    return DEFAULT_ELIGIBILITY_CHECKLIST
+    return application.wave.eligibility_checklist_items()
 
 
 def has_filled_eligibility_checklist(application):
