@@ -397,14 +397,15 @@ class CatalogueEntry(models.Model):
             self.picture = {}
             approved = self.pk and self.photos.filter(status="approved").first()
             if approved:
-                self.picture = picture_store(
-                    approved.file,
-                    folder=self.slug,
-                    source_kind="photo",
-                    alt=approved.alt,
-                    credit=approved.credit,
-                    photo_id=approved.pk,
-                )
+                with approved.file.open("rb") as source:
+                    self.picture = picture_store(
+                        source,
+                        folder=self.slug,
+                        source_kind="photo",
+                        alt=approved.alt,
+                        credit=approved.credit,
+                        photo_id=approved.pk,
+                    )
         else:
             return
         picture_discard(previous, keep=self.picture)

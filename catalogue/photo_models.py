@@ -38,8 +38,6 @@ class ProjectPhoto(models.Model):
         _("photo"),
         upload_to=project_photo_upload_to,
         max_length=200,
-        width_field="width",
-        height_field="height",
     )
     width = models.PositiveIntegerField(_("largeur"), default=0, editable=False)
     height = models.PositiveIntegerField(_("hauteur"), default=0, editable=False)

@@ -48,7 +48,7 @@ WEBP_QUALITY = 80
 PICTURE_ROOT = "catalogue/images"
 
 
-def _flatten(picture):
+def picture_flatten(picture):
     """An RGB copy of the picture, transparent parts on white (JPEG has no transparency)."""
     if picture.mode in ("RGBA", "LA") or (picture.mode == "P" and "transparency" in picture.info):
         picture = picture.convert("RGBA")
@@ -86,7 +86,7 @@ def picture_render(source):
     source.seek(0)
     rendered = {}
     with Image.open(source) as original:
-        upright = _flatten(ImageOps.exif_transpose(original))
+        upright = picture_flatten(ImageOps.exif_transpose(original))
     for size, (box, crop) in PICTURE_SIZES.items():
         if crop:
             picture = ImageOps.fit(upright, box, method=Image.Resampling.LANCZOS)

@@ -13,9 +13,10 @@ def render_existing_images(apps, schema_editor):
     CatalogueEntry = apps.get_model("catalogue", "CatalogueEntry")
     for entry in CatalogueEntry.objects.exclude(image=""):
         try:
-            picture = picture_store(
-                entry.image, folder=entry.slug, source_kind="image", alt=entry.image_alt
-            )
+            with entry.image.open("rb") as source:
+                picture = picture_store(
+                    source, folder=entry.slug, source_kind="image", alt=entry.image_alt
+                )
         except (FileNotFoundError, OSError):
             continue  # a missing original: the entry shows its placeholder, as before
         CatalogueEntry.objects.filter(pk=entry.pk).update(picture=picture)
@@ -64,11 +65,9 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.ImageField(
-                        height_field="height",
                         max_length=200,
                         upload_to=catalogue.photo_models.project_photo_upload_to,
                         verbose_name="photo",
-                        width_field="width",
                     ),
                 ),
                 (
