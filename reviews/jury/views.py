@@ -381,9 +381,14 @@ class AnnounceView(PermissionRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):
+        plan = selectors.announcement_plan(self.wave)
         return super().get_context_data(
             wave=self.wave,
-            plan=selectors.announcement_plan(self.wave),
+            plan=plan,
+            # The mail of each outcome as the holders will read it, before anything is sent.
+            mail_previews=(
+                selectors.announcement_mail_previews(self.wave, plan) if plan.decisions else []
+            ),
             call_still_open=not self.request.user.has_perm("reviews.announce_results", self.wave),
             announced=selectors.announced_list_for_wave(self.wave),
             form=form or AnnounceForm(),
