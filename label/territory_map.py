@@ -199,8 +199,10 @@ def territory():
 
 
 def _credit(land):
+    """The credit of the outlines, in the top right corner: the territory leaves it empty,
+    where at the bottom the text, large on a small drawing, crossed the outline."""
     return (
-        f'<text x="{land.width - 6}" y="{land.height - 8}" class="map-credit locator-credit" '
+        f'<text x="{land.width - 6}" y="24" class="map-credit locator-credit" '
         f'text-anchor="end">{escape(MAP_CREDIT)}</text>'
     )
 
@@ -233,7 +235,8 @@ def locator_svg_by_commune(insee_codes, *, all_lit=False):
     Each commune's path carries ``data-insee`` and the class ``locator-lit`` when it is in
     ``insee_codes`` (or when ``all_lit``: a project over the whole territory). The drawing is
     hidden from screen readers (``aria-hidden``): next to a list of communes, the text of the
-    list and its count already say what it shows.
+    list and its count already say what it shows. The credit (``MAP_CREDIT``) goes in the
+    caption beside it: written on so small a drawing it would cross the outline.
     """
     land = territory()
     wanted = set(insee_codes)
@@ -247,5 +250,5 @@ def locator_svg_by_commune(insee_codes, *, all_lit=False):
             f'<path class="locator-land{" locator-lit" if lit else ""}" '
             f'data-insee="{escape(shape.insee_code)}" d="{shape.path}"/>'
         )
-    parts.append(f'<path class="map-borders" d="{land.borders}"/>{_credit(land)}</svg>')
+    parts.append(f'<path class="map-borders" d="{land.borders}"/></svg>')
     return mark_safe("".join(parts))  # noqa: S308 -- the codes are escaped, the paths are numbers
