@@ -25,6 +25,7 @@ from applications.enums import ApplicationState, AttachmentKind
 from applications.models import Application
 from certificates.models import Certificate, CertificateStatus
 from certificates.services import certificate_render
+from demo.photos import catalogue_photos_ensure
 from label import services as label_services
 from label.enums import Role
 from label.models import Commune, User, Wave
@@ -623,5 +624,6 @@ def demo_build():
     enrolled = second_factors_ensure()
     announced_wave_ensure()
     followup_ensure()
+    catalogue_photos_ensure(User.objects.get(email=STAFF))
     open_wave_ensure()
     return enrolled
