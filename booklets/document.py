@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from booklets.selectors import booklet_project_list
-from catalogue.map import legend, locator_svg, map_counts, map_svg
+from catalogue.map import MAP_CREDIT, legend, locator_svg, map_counts, map_svg
 from catalogue.models import markdown_render
 from catalogue.selectors import entry_photo
 from label.pdf import render_pdf
@@ -46,10 +46,15 @@ MAP_STYLE = (
     ".map-credit{font-family:'DejaVu Sans',sans-serif;font-size:13px;fill:#1b1b1b}"
     ".locator-land{fill:#eef1f1;stroke:#ffffff;stroke-width:0.6}"
     ".locator-lit{fill:#0b5d5b;stroke:#ffffff;stroke-width:0.6}"
-    ".locator-credit{font-size:26px}"
+    # The small map's credit is printed under it instead: drawn inside, it runs over the land.
+    ".locator-credit{display:none}"
     "</style>"
 )
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+# A list item right under a line of text: Markdown wants a blank line before a list, which
+# staff seldom type (« Ce cahier rassemble : » then « - des associations »).
+_LIST_ITEM = r"[ \t]*(?:[-*+]|\d+\.)[ \t]"
+_LIST_AFTER_TEXT = re.compile(rf"(?m)^(?!{_LIST_ITEM})(.*\S.*)\n(?={_LIST_ITEM})")
 # Where the palette of the legend comes from (the same colours as MAP_STYLE).
 LEGEND_COLOURS = {0: "#eef1f1", 1: "#a8d5cd", 2: "#5aa89c", 3: "#237a6f", 4: "#0b4742"}
 
@@ -212,6 +217,13 @@ def booklet_locator_svg(project_name, insee_codes, anchor):
     return _styled(svg.replace("locator-titre", f"{anchor}-carte"))
 
 
+def booklet_introduction_html(text):
+    """The staff's introduction as sanitised HTML (Markdown-lite: paragraphs, emphasis,
+    lists, even without the blank line Markdown wants before a list)."""
+    text = _LIST_AFTER_TEXT.sub(lambda match: match.group(1) + "\n\n", text or "")
+    return mark_safe(markdown_render(text))  # noqa: S308 -- sanitised by nh3
+
+
 def booklet_document_context(booklet, *, on_project=None):
     """Everything the cahier's template shows; ``on_project(done, total)`` is called after
     each project page is prepared (the progress bar follows it)."""
@@ -228,7 +240,7 @@ def booklet_document_context(booklet, *, on_project=None):
         "booklet": booklet,
         "wave": wave,
         "edition": str(wave.edition),
-        "introduction_html": mark_safe(markdown_render(booklet.introduction)),  # noqa: S308 -- sanitised by nh3
+        "introduction_html": booklet_introduction_html(booklet.introduction),
         "projects": projects,
         "map_svg": booklet_map_svg(wave, entries) if entry_list else "",
         "unmapped": [project for project in projects if not project.communes],
@@ -236,6 +248,7 @@ def booklet_document_context(booklet, *, on_project=None):
         "themes_index": themes_index,
         "communes_index": communes_index,
         "catalogue_url": _site_url(reverse("catalogue:list")),
+        "map_credit": MAP_CREDIT,
         "footer_label": _css_string(_("Cahier du label — %(edition)s") % {"edition": wave.edition}),
     }
 

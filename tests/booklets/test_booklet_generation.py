@@ -263,3 +263,13 @@ def test_booklet_footer_cannot_be_broken_by_the_edition_name(announced_wave):
     _reader, text = pdf_text(_content(booklet))
     assert 'Édition "spéciale" </style>' in text
     assert document._css_string('a"b\\c<') == 'a\\"b\\\\c\\3C '
+
+
+def test_booklet_introduction_lists_need_no_blank_line_and_nothing_unsafe_passes():
+    html = document.booklet_introduction_html(
+        "Ce cahier rassemble :\n- des associations,\n- des communes.\n\n<script>x()</script>"
+    )
+
+    assert "<p>Ce cahier rassemble :</p>" in html
+    assert "<li>des associations,</li>" in html
+    assert "<script>" not in html
