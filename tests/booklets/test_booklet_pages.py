@@ -255,3 +255,9 @@ def test_catalogue_list_links_to_the_cahiers(client, db):
     page = client.get(reverse("catalogue:list")).content.decode()
 
     assert reverse("booklets:list") in page
+
+
+def test_wave_list_links_to_each_wave_cahier(staff_client, announced_wave):
+    page = staff_client.get(reverse("label:wave_list")).content.decode()
+
+    assert reverse("booklets:staff", args=[10]) in page
