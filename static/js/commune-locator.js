@@ -39,11 +39,24 @@
     });
   }
 
-  // A change anywhere in the form: a checkbox, "tout le territoire", or a draft restored
-  // into the form (which may set many boxes at once).
+  // A commune's checkbox, "tout le territoire", or a draft restored into the form (the
+  // restore sets many boxes at once, then sends "change" to the form itself). Typing in the
+  // other fields of the form is left alone.
   var form = picker.closest("form") || document;
-  form.addEventListener("change", update);
-  form.addEventListener("input", update);
+
+  function onChange(event) {
+    var target = event.target;
+    if (
+      target === form ||
+      target === territory ||
+      (target.type === "checkbox" && picker.contains(target))
+    ) {
+      update();
+    }
+  }
+
+  form.addEventListener("change", onChange);
+  form.addEventListener("input", onChange);
   form.addEventListener("reset", function () {
     window.setTimeout(update, 0);
   });
