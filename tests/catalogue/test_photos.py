@@ -404,3 +404,22 @@ def test_entry_photo_for_the_booklet(published):
     with Image.open(photo.page_jpeg_path) as image:
         assert (image.format, image.size) == ("JPEG", (1200, 750))
     assert entry_photo(CatalogueEntryFactory()) is None
+
+
+def test_clearing_the_staff_image_falls_back_to_the_approved_photo(
+    published, django_capture_on_commit_callbacks
+):
+    entry = CatalogueEntry.objects.get(pk=published.pk)
+    photo_version = entry.picture["version"]
+    entry.image = photo_upload(size=(900, 600), colour=(10, 10, 10))
+    entry.save()
+    assert entry.picture["source"] == "image"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        entry.image = ""
+        entry.save()
+
+    entry.refresh_from_db()
+    assert entry.picture["source"] == "photo" and entry.picture["version"] == photo_version
+    assert entry.page_picture.credit == "© Camille Martin"
+    assert default_storage.exists(entry.picture["variants"]["page"]["jpeg"])
