@@ -438,6 +438,7 @@ class CatalogueEntryTheme(models.Model):
 
 @receiver(post_delete, sender=CatalogueEntry)
 def _entry_deleted(sender, instance, **kwargs):
+    picture_discard(instance.picture)
     catalogue_touch()
 
 

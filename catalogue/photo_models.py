@@ -3,8 +3,10 @@
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,3 +84,11 @@ class ProjectPhoto(models.Model):
 
     def __str__(self):
         return f"{self.entry_id} {self.get_status_display()}"
+
+
+@receiver(post_delete, sender=ProjectPhoto)
+def _photo_deleted(sender, instance, **kwargs):
+    """A deleted proposal (replaced, or gone with its project) leaves no private file behind."""
+    if instance.file:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))

@@ -14,7 +14,6 @@ from io import BytesIO
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,18 +93,6 @@ def _kept_jpeg(upload):
     return buffer.getvalue(), picture.size
 
 
-def _delete_files_on_commit(names):
-    names = [name for name in names if name]
-    if not names:
-        return
-
-    def delete():
-        for name in names:
-            default_storage.delete(name)
-
-    transaction.on_commit(delete)
-
-
 def _holder_of(photo):
     application = photo.entry.source_application
     return photo.submitted_by or (application.owner if application is not None else None)
@@ -146,9 +133,8 @@ def photo_propose(*, entry, by, upload, alt, credit, consent):
     if errors:
         raise ValidationError(errors)
 
-    replaced = list(entry.photos.filter(status=PhotoStatus.PENDING))
-    _delete_files_on_commit([photo.file.name for photo in replaced])
-    ProjectPhoto.objects.filter(pk__in=[photo.pk for photo in replaced]).delete()
+    # The pending proposal is replaced; its file goes with its row (photo_models.py).
+    entry.photos.filter(status=PhotoStatus.PENDING).delete()
 
     content, (width, height) = _kept_jpeg(upload)
     photo = ProjectPhoto(

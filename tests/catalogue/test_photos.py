@@ -423,3 +423,16 @@ def test_clearing_the_staff_image_falls_back_to_the_approved_photo(
     assert entry.picture["source"] == "photo" and entry.picture["version"] == photo_version
     assert entry.page_picture.credit == "© Camille Martin"
     assert default_storage.exists(entry.picture["variants"]["page"]["jpeg"])
+
+
+def test_deleting_a_project_leaves_no_picture_or_proposal_file(
+    published, holder, django_capture_on_commit_callbacks
+):
+    pending = proposed(published, holder)
+    names = [pending.file.name, *published.picture["variants"]["card"].values()]
+    names = [name for name in names if isinstance(name, str)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        CatalogueEntry.objects.get(pk=published.pk).delete()
+
+    assert not any(default_storage.exists(name) for name in names)
