@@ -142,6 +142,18 @@ def placeholders_fill(text, values):
     return _PLACEHOLDER.sub(lambda match: str(values[match.group("name")]), text or "")
 
 
+# French typography: a no-break space inside guillemets and before « : ; ! ? », so that a
+# line of the mail never starts with one of them. A space already there becomes no-break.
+_SPACE_BEFORE = re.compile(r" ([:;!?»])")
+_SPACE_AFTER = re.compile(r"« ")
+NBSP = "\u00a0"
+
+
+def french_spacing(text):
+    """The text with no-break spaces where French typography wants them."""
+    return _SPACE_AFTER.sub("«" + NBSP, _SPACE_BEFORE.sub(NBSP + r"\1", text or ""))
+
+
 def sample_values(wave):
     """Values of every placeholder for a preview without a file: the wave's own, and samples."""
     values = {name: sample for name, (_help, sample) in ANNOUNCEMENT_PLACEHOLDERS.items()}

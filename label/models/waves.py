@@ -9,6 +9,7 @@ from label.wave_texts import (
     DEFAULT_ANNOUNCEMENT_MAILS,
     AnnouncementMailKind,
     default_eligibility_checklist,
+    french_spacing,
     placeholder_errors,
     placeholders_fill,
     sample_values,
@@ -247,8 +248,12 @@ class WaveMailText(models.Model):
         return self.subject == str(subject) and self.body == str(body)
 
     def render(self, values):
-        """(subject, body) with the placeholders filled from ``values``."""
-        return placeholders_fill(self.subject, values), placeholders_fill(self.body, values)
+        """(subject, body) with the placeholders filled from ``values``, and no-break spaces
+        where French typography wants them."""
+        return (
+            french_spacing(placeholders_fill(self.subject, values)),
+            french_spacing(placeholders_fill(self.body, values)),
+        )
 
     @classmethod
     def default_for(cls, wave, kind):

@@ -127,7 +127,7 @@ def test_confirmation_page_previews_the_mail_of_each_outcome_before_the_button(
 
     previews_at = html.index("Les e-mails que recevront les porteurs")
     assert previews_at < html.index('name="confirm"')
-    previews = html[previews_at : html.index('name="confirm"')]
+    previews = html[previews_at : html.index('name="confirm"')].replace("\u00a0", " ")
     assert f"Votre projet {strong.reference} reçoit le Label Euralens" in previews
     assert f"Bonjour {strong.owner.full_name}," in previews
     assert f"« {strong.title} »" in previews
