@@ -436,3 +436,16 @@ def test_deleting_a_project_leaves_no_picture_or_proposal_file(
         CatalogueEntry.objects.get(pk=published.pk).delete()
 
     assert not any(default_storage.exists(name) for name in names)
+
+
+def test_admin_lists_the_proposals_read_only(published, roles):
+    admin_user = UserFactory(roles=[Role.APPLICANT, Role.INSTRUCTION], is_staff=True)
+    admin_user.is_superuser = True
+    admin_user.save()
+    client = login(Client(), admin_user)
+
+    listing = client.get(reverse("admin:catalogue_projectphoto_changelist"))
+
+    assert listing.status_code == 200
+    assert published.name in listing.content.decode()
+    assert client.get(reverse("admin:catalogue_projectphoto_add")).status_code == 403
