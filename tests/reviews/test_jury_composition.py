@@ -146,3 +146,13 @@ def test_a_deactivated_member_is_not_convened(staff, wave, members):
     defaults = jury_composition_defaults(wave)
 
     assert defaults == {"members_convened": [bruno], "president": None}
+
+
+def test_a_sitting_recorded_afterwards_starts_from_the_composition(client, staff, wave, members):
+    anne, bruno, _chloe = members
+    jury_composition_set(wave=wave, by=staff, members=[anne, bruno], president=anne)
+    login(client, staff)
+
+    response = client.get(reverse("reviews:jury_session_create", args=[wave.pk]))
+
+    assert set(response.context["form"].initial["members_present"]) == {anne, bruno}
