@@ -15,7 +15,7 @@ give the colours.
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,6 +40,8 @@ class CommuneShape:
     path: str
     label_x: float
     label_y: float
+    # The projected rings (points to a tenth of a unit), for the compact drawings.
+    rings: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def name_html(self):
@@ -54,6 +56,8 @@ class Territory:
     borders: str
     width: int
     height: int
+    # The borders as runs of points, for the compact drawings.
+    border_runs: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def by_code(self):
@@ -114,7 +118,7 @@ def _rings(geometry):
 
 
 def _borders(rings_of):
-    """The agglomerations' borders and the territory's outer edge, as one SVG path.
+    """The agglomerations' borders and the territory's outer edge, as runs of points.
 
     An edge of two communes of different agglomerations, or of one commune only (the outer
     edge), is a border. The data keeps the shared vertices shared, so an edge is known by its
@@ -143,10 +147,14 @@ def _borders(rings_of):
                     run = []
             if run:
                 border_parts.append(run)
+    return tuple(tuple(run) for run in border_parts)
+
+
+def _runs_path(runs):
     return "".join(
         f"M{_fmt(run[0][0])} {_fmt(run[0][1])}"
         + "".join(f"L{_fmt(x)} {_fmt(y)}" for x, y in run[1:])
-        for run in border_parts
+        for run in runs
     )
 
 
@@ -188,14 +196,55 @@ def territory():
                 name=properties["commune"],
                 epci=epci,
                 path=_path(rings),
+                rings=tuple(tuple(points) for points in rings),
                 label_x=round(x, 1),
                 label_y=round(y, 1),
             )
         )
     shapes.sort(key=lambda shape: shape.insee_code)
+    runs = _borders(rings_of)
     return Territory(
-        communes=tuple(shapes), borders=_borders(rings_of), width=MAP_WIDTH, height=height
+        communes=tuple(shapes),
+        borders=_runs_path(runs),
+        width=MAP_WIDTH,
+        height=height,
+        border_runs=runs,
     )
+
+
+def _compact(points, *, closed):
+    """Points as an SVG path of whole units and relative moves ("l3-2"): a third of the size
+    of the full drawing's, for the small maps, where a unit is less than half a pixel.
+    Each move is the difference of two rounded points, so the rounding never drifts and the
+    vertices the communes share stay shared."""
+    rounded = []
+    for x, y in points:
+        point = (round(x), round(y))
+        if not rounded or point != rounded[-1]:
+            rounded.append(point)
+    if closed and len(rounded) > 1 and rounded[0] == rounded[-1]:
+        rounded.pop()
+    if len(rounded) < (3 if closed else 2):
+        return ""
+    (x0, y0), parts = rounded[0], []
+    for x, y in rounded[1:]:
+        dx, dy = x - x0, y - y0
+        parts.append(f"l{dx}{dy}" if dy < 0 else f"l{dx} {dy}")
+        x0, y0 = x, y
+    return f"M{rounded[0][0]} {rounded[0][1]}" + "".join(parts) + ("z" if closed else "")
+
+
+@lru_cache(maxsize=1)
+def compact_outlines():
+    """({INSEE code: the commune's compact path}, the borders' compact path), for the small
+    maps (computed once a process from ``territory()``)."""
+    land = territory()
+    paths = {
+        shape.insee_code: "".join(_compact(ring, closed=True) for ring in shape.rings)
+        for shape in land.communes
+    }
+    borders = "".join(_compact(run, closed=False) for run in land.border_runs)
+    return paths, borders
 
 
 def _credit(land):
@@ -214,17 +263,18 @@ def locator_svg(insee_codes, *, title):
     interactive. For a project page, where the map says where the project stands.
     """
     land = territory()
+    paths, borders = compact_outlines()
     wanted = set(insee_codes)
     plain, lit = [], []
     for shape in land.communes:
-        (lit if shape.insee_code in wanted else plain).append(shape.path)
+        (lit if shape.insee_code in wanted else plain).append(paths[shape.insee_code])
     return mark_safe(  # noqa: S308 -- the title is escaped, the paths are numbers
         f'<svg class="locator-map" viewBox="0 0 {land.width} {land.height}" role="img" '
         f'aria-labelledby="locator-titre" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="locator-titre">{escape(title)}</title>'
         f'<path class="locator-land" d="{"".join(plain)}"/>'
         f'<path class="locator-lit" d="{"".join(lit)}"/>'
-        f'<path class="map-borders" d="{land.borders}"/>'
+        f'<path class="map-borders" d="{borders}"/>'
         f"{_credit(land)}</svg>"
     )
 
@@ -239,6 +289,7 @@ def locator_svg_by_commune(insee_codes, *, all_lit=False):
     caption beside it: written on so small a drawing it would cross the outline.
     """
     land = territory()
+    paths, borders = compact_outlines()
     wanted = set(insee_codes)
     parts = [
         f'<svg class="locator-map locator-map-live" viewBox="0 0 {land.width} {land.height}" '
@@ -248,7 +299,7 @@ def locator_svg_by_commune(insee_codes, *, all_lit=False):
         lit = all_lit or shape.insee_code in wanted
         parts.append(
             f'<path class="locator-land{" locator-lit" if lit else ""}" '
-            f'data-insee="{escape(shape.insee_code)}" d="{shape.path}"/>'
+            f'data-insee="{escape(shape.insee_code)}" d="{paths[shape.insee_code]}"/>'
         )
-    parts.append(f'<path class="map-borders" d="{land.borders}"/></svg>')
+    parts.append(f'<path class="map-borders" d="{borders}"/></svg>')
     return mark_safe("".join(parts))  # noqa: S308 -- the codes are escaped, the paths are numbers

@@ -27,6 +27,23 @@ def test_the_catalogue_draws_with_the_geometry_of_label():
     assert len(territory_map.territory().communes) == 150
 
 
+def test_small_maps_draw_the_same_communes_in_whole_units_and_relative_moves():
+    land = territory_map.territory()
+    paths, borders = territory_map.compact_outlines()
+
+    assert set(paths) == {shape.insee_code for shape in land.communes}
+    assert all(
+        re.fullmatch(r"(M\d+ \d+(l-?\d+( |(?=-))-?\d+)+z)+", path) for path in paths.values()
+    )
+    assert borders.startswith("M") and "z" not in borders  # open runs, not rings
+    full = sum(len(shape.path) for shape in land.communes) + len(land.borders)
+    assert sum(map(len, paths.values())) + len(borders) < full / 2
+    # Lens starts where the full drawing starts it, rounded to the unit.
+    lens = land.by_code[LENS]
+    x, y = (float(value) for value in re.match(r"M([\d.]+) ([\d.]+)", lens.path).groups())
+    assert paths[LENS].startswith(f"M{round(x)} {round(y)}")
+
+
 def test_the_live_locator_has_a_path_per_commune_and_lights_the_chosen_ones():
     svg = territory_map.locator_svg_by_commune([LIEVIN, LENS])
 
