@@ -267,6 +267,11 @@ def wave_mail_texts_save(*, wave, texts):
     return saved
 
 
+def wave_mail_text_reset(*, wave, kind):
+    """Forget a wave's own text for one announcement mail: the default applies again."""
+    return WaveMailText.objects.filter(wave=wave, kind=kind).delete()[0]
+
+
 @transaction.atomic
 def wave_eligibility_checklist_save(*, wave, items):
     """Replace a wave's eligibility checklist ([code, label] pairs), unless it is fixed.

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
@@ -20,9 +21,10 @@ from label.services import (
     wave_create,
     wave_eligibility_checklist_save,
     wave_initial_from_previous,
+    wave_mail_text_reset,
     wave_mail_texts_save,
 )
-from label.wave_texts import ANNOUNCEMENT_PLACEHOLDERS, checklist_from_lines
+from label.wave_texts import ANNOUNCEMENT_PLACEHOLDERS, AnnouncementMailKind, checklist_from_lines
 
 # The query parameter of « Partir de la vague précédente ».
 FROM_PREVIOUS_PARAM = "depuis"
@@ -151,6 +153,18 @@ class WaveMailTextsView(WaveObjectMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
+        reset = request.POST.get("reset")
+        if reset in AnnouncementMailKind.values:
+            # « Revenir au texte proposé » for one outcome: its own text is forgotten.
+            wave_mail_text_reset(wave=self.wave, kind=reset)
+            messages.success(
+                request,
+                _("Le courrier « %(kind)s » reprend le texte proposé par défaut.")
+                % {"kind": AnnouncementMailKind(reset).label},
+            )
+            return redirect(
+                reverse("label:wave_mail_texts", kwargs={"pk": self.wave.pk}) + f"#courrier-{reset}"
+            )
         forms = self.forms(request.POST)
         if all(form.is_valid() for _kind, form in forms):
             wave_mail_texts_save(

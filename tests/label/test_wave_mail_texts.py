@@ -311,3 +311,29 @@ def test_the_preview_without_a_file_uses_sample_values(open_wave):
     assert preview.subject == "Décision du jury pour votre dossier EL11-0042"
     assert "Bonjour Camille Martin," in preview.body
     assert "« Jardins partagés de la cité 9 »" in _plain(preview.body)
+
+
+def test_staff_go_back_to_the_default_text_of_one_outcome(client, staff, open_wave):
+    WaveMailText.objects.create(wave=open_wave, kind=K.LABEL, subject="Bravo", body="Bravo.")
+    WaveMailText.objects.create(wave=open_wave, kind=K.REFUSED, subject="Hélas", body="Hélas.")
+    login(client, staff)
+
+    page = _text(client.get(_url(open_wave)))
+    response = client.post(_url(open_wave), {"reset": K.LABEL.value})
+
+    assert page.count('name="reset"') == 2  # one per text of the wave's own
+    assert 'form="revenir-au-texte-propose"' in page
+    assert response.status_code == 302
+    assert response["Location"].endswith("#courrier-label")
+    assert WaveMailText.for_wave(open_wave, K.LABEL).is_default
+    assert WaveMailText.for_wave(open_wave, K.REFUSED).subject == "Hélas"
+
+
+def test_going_back_to_the_default_is_refused_to_other_roles(client, roles, open_wave):
+    WaveMailText.objects.create(wave=open_wave, kind=K.LABEL, subject="Bravo", body="Bravo.")
+    login(client, UserFactory(roles=[Role.JURY]))
+
+    response = client.post(_url(open_wave), {"reset": K.LABEL.value})
+
+    assert response.status_code == 403
+    assert WaveMailText.objects.filter(wave=open_wave, kind=K.LABEL).exists()
