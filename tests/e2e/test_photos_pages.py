@@ -9,16 +9,19 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from catalogue.photos import photo_approve, photo_propose
 from catalogue.services import catalogue_entry_publish_from_application
 from demo.photos import scene_jpeg
 from label.enums import Role
-from tests.e2e.a11y import assert_no_axe_violation
+from tests.conftest import login
+from tests.e2e.a11y import assert_no_axe_violation, format_vnu_errors, vnu_check
 from tests.factories import CatalogueEntryFactory, UserFactory
 from tests.factories.certificates import labelled_application
 
 AXE = "axe-core/axe.min.js"
+VNU = "vnu-jar/build/dist/vnu.jar"
 SHOTS = os.environ.get("PHOTOS_SCREENSHOTS")
 WIDTHS = (1280, 390)
 
@@ -81,7 +84,10 @@ def test_project_page_and_cards_show_the_photo_at_both_widths(
         assert ".webp" in image.evaluate("img => img.currentSrc")
         box = image.bounding_box()
         assert box["width"] <= width and abs(box["width"] / box["height"] - 1200 / 750) < 0.02
-        assert "© Collectif des jardiniers" in page.locator("figure.catalogue-entry-figure figcaption").inner_text()
+        assert (
+            "© Collectif des jardiniers"
+            in page.locator("figure.catalogue-entry-figure figcaption").inner_text()
+        )
         _shot(page, "projet", width)
         assert_no_axe_violation(page, node_tool(AXE), f"project page at {width}px")
 
@@ -117,3 +123,25 @@ def test_holder_and_staff_photo_pages(browser, live_server, photographed, browse
             _shot(page, f"photos-{who}", width)
             assert_no_axe_violation(page, node_tool(AXE), f"{who} photo page at {width}px")
             context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_photo_pages_have_no_html_error(photographed, java, node_tool, tmp_path):
+    """The <picture> markup, the link-preview tags and the photo forms pass the Nu checker."""
+    entry = photographed["entry"]
+    holder = login(Client(), photographed["holder"])
+    staff = login(Client(), photographed["staff"])
+    pages = {
+        "projet": Client().get(entry.get_absolute_url()),
+        "projets": Client().get("/projets/"),
+        "photo-porteur": holder.get(f"/mon-espace/projets/{entry.slug}/photo/"),
+        "photos-instruction": staff.get("/instruction/catalogue/photos/"),
+    }
+    documents = {}
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        documents[name] = response.content.decode()
+
+    errors = vnu_check(java, node_tool(VNU), documents, tmp_path)
+
+    assert not errors, "The Nu HTML checker found errors:\n" + format_vnu_errors(errors)
