@@ -1,10 +1,11 @@
 """The map of the labelled projects: the territory's communes shaded by their projects.
 
 The geometry (the projected outlines of the 150 communes and the agglomerations' borders)
-and the small locator maps are drawn by ``label/territory_map.py``, which the dossier editor
-uses too; this module counts the catalogue's projects per commune and draws the public map,
-whose communes are links. Each rendered map is cached until the catalogue changes (its key
-carries ``catalogue_version``), so a visitor's map costs one cache read.
+and the small locator maps come from ``label/territory_map.py``, which the dossier editor
+uses too; every map is drawn with its compact outlines, in whole units. This module counts
+the catalogue's projects per commune and draws the public map, whose communes are links.
+Each rendered map is cached until the catalogue changes (its key carries
+``catalogue_version``), and the map page itself is served from the public page cache.
 """
 
 import hashlib
@@ -19,7 +20,7 @@ from django.utils.translation import ngettext
 
 from catalogue.models import catalogue_version
 from label.models import Commune
-from label.territory_map import MAP_CREDIT, locator_svg, territory
+from label.territory_map import MAP_CREDIT, compact_outlines, locator_svg, territory
 
 __all__ = [
     "MAP_CREDIT",
@@ -84,6 +85,7 @@ def map_svg(counts, *, link, title, highlighted=None):
     stylesheet gives the palette, and the page runs under a strict content-security policy.
     """
     land = territory()
+    paths, borders = compact_outlines()
     parts = [
         f'<svg class="territory-map" viewBox="0 0 {land.width} {land.height}" '
         f'width="{land.width}" height="{land.height}" role="group" '
@@ -103,13 +105,13 @@ def map_svg(counts, *, link, title, highlighted=None):
             f'<a href="{_attribute(link(shape.insee_code))}" aria-label="{name}" '
             f'class="map-commune map-n{map_step(count)}{current}">'
             f"<title>{name}</title>"
-            f'<path d="{shape.path}"/></a>'
+            f'<path d="{paths[shape.insee_code]}"/></a>'
         )
         if count:
             labels.append(
                 f'<text x="{shape.label_x}" y="{shape.label_y}" class="map-count">{count}</text>'
             )
-    parts.append(f'<path class="map-borders" d="{land.borders}"/>')
+    parts.append(f'<path class="map-borders" d="{borders}"/>')
     # The counts are written on the map too (state never by colour alone), hidden from
     # screen readers, which hear each commune's link instead.
     parts.append('<g aria-hidden="true">' + "".join(labels) + "</g>")

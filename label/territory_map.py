@@ -213,10 +213,11 @@ def territory():
 
 
 def _compact(points, *, closed):
-    """Points as an SVG path of whole units and relative moves ("l3-2"): a third of the size
-    of the full drawing's, for the small maps, where a unit is less than half a pixel.
-    Each move is the difference of two rounded points, so the rounding never drifts and the
-    vertices the communes share stay shared."""
+    """Points as an SVG path of whole units and relative moves ("l3-2"): well under half the
+    size of the paths in tenths. A unit is about 60 m, a pixel or less on a screen (the map is
+    800 units wide) and a fifth of a millimetre on an A4 page. Each move is the difference of
+    two rounded points, so the rounding never drifts and the vertices the communes share stay
+    shared."""
     rounded = []
     for x, y in points:
         point = (round(x), round(y))
@@ -236,8 +237,9 @@ def _compact(points, *, closed):
 
 @lru_cache(maxsize=1)
 def compact_outlines():
-    """({INSEE code: the commune's compact path}, the borders' compact path), for the small
-    maps (computed once a process from ``territory()``)."""
+    """({INSEE code: the commune's compact path}, the borders' compact path): what every map
+    sends (computed once a process from ``territory()``, whose paths in tenths stay the
+    reference)."""
     land = territory()
     paths = {
         shape.insee_code: "".join(_compact(ring, closed=True) for ring in shape.rings)
