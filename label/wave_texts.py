@@ -12,6 +12,7 @@ import re
 
 from django.db import models
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from label.dates import paris_date_display
@@ -161,15 +162,23 @@ def sample_values(wave):
     return values
 
 
+def _ceremony_day(day):
+    """« 12 juin 2027 », and « 1er juin 2027 » as French writes the first of a month."""
+    text = paris_date_display(day)
+    if text.startswith("1 ") and (get_language() or "fr").startswith("fr"):
+        return "1er" + text[1:]
+    return text
+
+
 def wave_values(wave):
     """The placeholders a wave fills by itself: wave, edition and ceremony."""
     if wave.ceremony_on and wave.ceremony_place:
         ceremony = _("le %(date)s, à %(place)s") % {
-            "date": paris_date_display(wave.ceremony_on),
+            "date": _ceremony_day(wave.ceremony_on),
             "place": wave.ceremony_place,
         }
     elif wave.ceremony_on:
-        ceremony = _("le %(date)s") % {"date": paris_date_display(wave.ceremony_on)}
+        ceremony = _("le %(date)s") % {"date": _ceremony_day(wave.ceremony_on)}
     else:
         ceremony = _("à une date qui vous sera communiquée prochainement")
     return {"wave": str(wave), "edition": str(wave.edition), "ceremony": str(ceremony)}

@@ -117,6 +117,9 @@ def test_the_ceremony_placeholder_says_the_date_and_place_or_that_it_will_come(o
     open_wave.ceremony_on, open_wave.ceremony_place = date(2027, 6, 12), "Louvre-Lens"
     assert sample_values(open_wave)["ceremony"] == "le 12 juin 2027, à Louvre-Lens"
 
+    open_wave.ceremony_on, open_wave.ceremony_place = date(2027, 7, 1), ""
+    assert sample_values(open_wave)["ceremony"] == "le 1er juillet 2027"
+
 
 def test_model_validation_puts_the_message_on_the_field(open_wave):
     text = WaveMailText(wave=open_wave, kind=K.LABEL, subject="Objet %(title)s", body="%(nom)s")
