@@ -260,7 +260,8 @@ def wave_mail_texts_save(*, wave, texts):
         text = WaveMailText.objects.filter(wave=wave, kind=kind).first() or WaveMailText(
             wave=wave, kind=kind
         )
-        text.subject, text.body = subject, body
+        # Browsers send a textarea's lines as CRLF: store them as the defaults are written.
+        text.subject, text.body = subject, body.replace("\r\n", "\n")
         text.full_clean()
         text.save()
         saved.append(text)

@@ -177,6 +177,16 @@ def test_staff_save_the_texts_which_the_page_then_shows(client, staff, open_wave
     assert "revenir l'an prochain" in _text(client.get(_url(open_wave)))
 
 
+def test_texts_sent_back_unchanged_by_a_browser_stay_the_default_ones(client, staff, open_wave):
+    login(client, staff)
+    data = {key: value.replace("\n", "\r\n") for key, value in _post_data(open_wave).items()}
+
+    client.post(_url(open_wave), data)
+
+    assert all(text.is_default for text in WaveMailText.objects.filter(wave=open_wave))
+    assert 'name="reset"' not in _text(client.get(_url(open_wave)))
+
+
 def test_a_bad_placeholder_is_refused_next_to_its_field_and_nothing_is_saved(
     client, staff, open_wave
 ):
