@@ -15,7 +15,7 @@ from celery import current_app
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +27,9 @@ from label.models import Wave
 logger = logging.getLogger(__name__)
 
 GENERATE_BOOKLET_TASK = "booklets.generate_booklet"
-# A version still « running » this long after it started was left by a worker that died:
-# it no longer blocks a new generation (a whole cahier renders in well under a minute).
+# A version still « running » this long after it started was left by a worker that died (or
+# still « queued » this long after it was asked for was never taken): it no longer blocks a
+# new generation (a whole cahier renders in well under a minute).
 STALE_AFTER = timedelta(minutes=30)
 # The share of the progress bar given to preparing the project pages; the rest is the
 # rendering of the whole document, which WeasyPrint does in one go.
@@ -67,9 +68,11 @@ def _schedule_generation(booklet_id):
 
 
 def _expire_stale(wave, now):
-    """Mark failed the versions of a wave left running by a worker that died."""
-    Booklet.objects.filter(
-        wave=wave, status=BookletStatus.RUNNING, started_at__lt=now - STALE_AFTER
+    """Mark failed the versions of a wave that a worker left running when it died, or that
+    no worker took (a message lost with the broker): they would block the wave for ever."""
+    cutoff = now - STALE_AFTER
+    Booklet.objects.filter(wave=wave, status__in=ACTIVE_STATUSES).filter(
+        Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff)
     ).update(
         status=BookletStatus.FAILED,
         message=_("La génération s'est interrompue ; veuillez la relancer."),

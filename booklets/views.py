@@ -208,4 +208,8 @@ def booklet_public_download(request, number):
         raise Http404
     if not booklet.file:
         raise Http404
-    return _download(booklet, filename=f"cahier-du-label-vague-{booklet.wave.number}.pdf")
+    response = _download(booklet, filename=f"cahier-du-label-vague-{booklet.wave.number}.pdf")
+    # The same address serves the next version published, and nothing once it is withdrawn:
+    # caches must ask again every time.
+    response["Cache-Control"] = "no-cache"
+    return response

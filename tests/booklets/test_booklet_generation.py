@@ -273,3 +273,14 @@ def test_booklet_introduction_lists_need_no_blank_line_and_nothing_unsafe_passes
     assert "<p>Ce cahier rassemble :</p>" in html
     assert "<li>des associations,</li>" in html
     assert "<script>" not in html
+
+
+def test_booklet_queued_but_never_taken_no_longer_blocks(announced_wave):
+    lost = booklet_request(wave=announced_wave, by=None)
+    Booklet.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    again = booklet_request(wave=announced_wave, by=None)
+
+    lost.refresh_from_db()
+    assert lost.status == BookletStatus.FAILED
+    assert again.version == 2

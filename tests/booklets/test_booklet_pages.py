@@ -210,6 +210,7 @@ def test_public_list_shows_only_published_cahiers(client, announced_wave):
     response = client.get(reverse("booklets:download", args=[10]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-cache"
     assert _body(response)[:5] == b"%PDF-"
     assert booklet.version == 2
 
