@@ -37,7 +37,7 @@ from reviews.assignment.services import (
 from reviews.enums import JuryOutcome, Opinion
 from reviews.jury.services import jury_decision_record, send_to_jury
 from reviews.jury.workflow import label_revoke, wave_announce
-from reviews.models import Committee, Criterion
+from reviews.models import Committee, Criterion, JuryMember
 from reviews.models.criteria import default_grid_create
 from reviews.scoring.selectors import criterion_list_for_wave
 from reviews.scoring.workflow import review_save_draft, review_submit
@@ -292,12 +292,16 @@ def _wave_ensure(*, number, opens_at, closes_at, title, **extra):
 
 
 def review_setup_ensure(wave):
-    """The wave's default grid, and the two demo reviewers on its Cercle de qualité."""
+    """The wave's default grid, the two demo reviewers on its Cercle de qualité, and its
+    jury: the demo jury account, as its president."""
     default_grid_create(Criterion, wave)
     committee, _created = Committee.objects.get_or_create(
         wave=wave, name="Cercle de qualité", defaults={"kind": "quality"}
     )
     committee.members.add(*User.objects.filter(email__in=(REVIEWER, SECOND_REVIEWER)))
+    JuryMember.objects.get_or_create(
+        wave=wave, user=User.objects.get(email=JURY), defaults={"president": True}
+    )
     return committee
 
 

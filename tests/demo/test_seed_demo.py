@@ -19,7 +19,7 @@ from demo import seed
 from label.enums import Role, WavePhase
 from label.models import Commune, OutboxMail, User, Wave
 from reviews.enums import ReviewState
-from reviews.models import Assignment, JuryDecision, Review
+from reviews.models import Assignment, JuryDecision, JuryMember, Review
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +197,8 @@ def test_seed_demo_gives_every_role_work_in_the_open_wave():
     assert Application.objects.filter(
         wave=wave, state=ApplicationState.DELIBERATION, jury_decision__isnull=True
     ).exists()
+    jury = JuryMember.objects.get(wave=wave)
+    assert (jury.user.email, jury.president) == ("jury@example.org", True)
     mine = Application.objects.filter(owner__email="candidat@example.org")
     assert set(mine.values_list("state", flat=True)) >= {
         ApplicationState.DRAFT,
