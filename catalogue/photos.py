@@ -113,7 +113,8 @@ def photo_propose(*, entry, by, upload, alt, credit, consent):
 
     Raises PermissionDenied for anyone but the holder of a labelled project, ValidationError
     (by field: file, alt, credit, consent) for a refused file or a missing answer. A proposal
-    still pending is replaced by the new one. Returns the pending ProjectPhoto.
+    still pending is replaced by the new one (and staff, already told, are not mailed again).
+    Returns the pending ProjectPhoto.
     """
     if not by.has_perm("catalogue.propose_photo", entry):
         raise PermissionDenied
@@ -134,7 +135,7 @@ def photo_propose(*, entry, by, upload, alt, credit, consent):
         raise ValidationError(errors)
 
     # The pending proposal is replaced; its file goes with its row (photo_models.py).
-    entry.photos.filter(status=PhotoStatus.PENDING).delete()
+    replaced, _by_model = entry.photos.filter(status=PhotoStatus.PENDING).delete()
 
     content, (width, height) = _kept_jpeg(upload)
     photo = ProjectPhoto(
@@ -150,6 +151,10 @@ def photo_propose(*, entry, by, upload, alt, credit, consent):
         f"{hashlib.sha256(content).hexdigest()[:8]}.jpg", ContentFile(content), save=False
     )
     photo.save()
+    if replaced:
+        # Staff were told of the proposal it replaces: a holder trying several photos in a
+        # row does not fill their mailboxes; the review page shows the latest.
+        return photo
     for user in _staff_accounts():
         outbox_enqueue(
             to=user.email,

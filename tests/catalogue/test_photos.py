@@ -155,7 +155,9 @@ def test_invalid_proposals_are_refused_with_the_reason(
     assert not ProjectPhoto.objects.exists()
 
 
-def test_a_new_proposal_replaces_the_pending_one(holder, entry, django_capture_on_commit_callbacks):
+def test_a_new_proposal_replaces_the_pending_one(
+    holder, entry, instruction_user, django_capture_on_commit_callbacks
+):
     first = proposed(entry, holder)
     first_name = first.file.name
 
@@ -164,6 +166,8 @@ def test_a_new_proposal_replaces_the_pending_one(holder, entry, django_capture_o
 
     assert list(ProjectPhoto.objects.values_list("pk", flat=True)) == [second.pk]
     assert not default_storage.exists(first_name)
+    # Staff were told once, of the first proposal.
+    assert OutboxMail.objects.filter(template="catalogue_photo_proposed").count() == 1
 
 
 def test_only_the_holder_of_a_labelled_project_may_propose(entry, roles):
