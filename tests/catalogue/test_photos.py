@@ -205,10 +205,16 @@ def test_proposed_file_is_shown_to_its_holder_and_staff_only(holder, entry, staf
     assert Client().get(url).status_code == 302
 
 
-def test_followup_page_links_to_the_photo_page(holder_client, entry):
-    page = holder_client.get(reverse("followup:holder", args=[entry.source_application_id]))
+def test_followup_page_links_to_the_photo_page_with_its_state(holder_client, holder, entry):
+    url = reverse("followup:holder", args=[entry.source_application_id])
+    assert propose_url(entry) in holder_client.get(url).content.decode()
 
-    assert propose_url(entry) in page.content.decode()
+    proposed(entry, holder)
+
+    page = unescape(holder_client.get(url).content.decode())
+    assert "Votre dernière photo proposée : en attente de validation" in re.sub(
+        r"<[^>]+>", "", page
+    )
 
 
 def test_credit_always_reads_with_the_copyright_sign():
