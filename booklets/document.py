@@ -9,7 +9,7 @@ URLs, because the PDF fetcher never reads private media (label/pdf.py).
 import base64
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import segno
@@ -55,7 +55,7 @@ _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 # staff seldom type (« Ce cahier rassemble : » then « - des associations »).
 _LIST_ITEM = r"[ \t]*(?:[-*+]|\d+\.)[ \t]"
 _LIST_AFTER_TEXT = re.compile(rf"(?m)^(?!{_LIST_ITEM})(.*\S.*)\n(?={_LIST_ITEM})")
-# Where the palette of the legend comes from (the same colours as MAP_STYLE).
+# The legend's swatches, in the colours MAP_STYLE gives the communes (0 to 4 or more).
 LEGEND_COLOURS = {0: "#eef1f1", 1: "#a8d5cd", 2: "#5aa89c", 3: "#237a6f", 4: "#0b4742"}
 
 
@@ -77,7 +77,6 @@ class ProjectPage:
     qr_svg: str
     photo: dict | None = None
     locator_svg: str = ""
-    theme_codes: list = field(default_factory=list)
 
 
 def _site_url(path):
@@ -141,7 +140,6 @@ def booklet_project_page(entry):
         communes=communes,
         place="" if communes else entry.agglomeration_label,
         themes=[theme.label for theme in entry.themes],
-        theme_codes=[theme.value for theme in entry.themes],
         summary=entry.summary,
         atouts=_atouts(entry),
         url=url,
