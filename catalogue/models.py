@@ -35,7 +35,7 @@ IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 # A commune as an entry shows it, from the entry's facets column.
 CommuneRef = namedtuple("CommuneRef", ["insee_code", "name"])
 # Paths under /projets/ that a project's slug must not take.
-RESERVED_SLUGS = {"statistiques", "carte"}
+RESERVED_SLUGS = {"statistiques", "carte", "cahiers"}
 IMAGE_VARIANT_CARD = "vignette"
 IMAGE_VARIANT_LARGE = "grande"
 IMAGE_VARIANT_SOCIAL = "partage"

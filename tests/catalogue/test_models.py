@@ -76,6 +76,13 @@ def test_slug_never_takes_a_reserved_path():
     assert entry.slug == "statistiques-2024"
 
 
+@pytest.mark.parametrize("name", ["Carte", "Cahiers", "Statistiques"])
+def test_slug_of_an_undated_project_never_takes_a_page_of_the_catalogue(name):
+    entry = CatalogueEntryFactory(name=name, year=None)
+
+    assert entry.slug not in {"carte", "cahiers", "statistiques"}
+
+
 def test_search_text_follows_name_holder_summary_and_communes():
     entry = CatalogueEntryFactory(name="Cité Bruno", holder="Ville de Dourges", summary="Été")
     assert entry.search_text == "cite bruno ville de dourges ete"
