@@ -20,9 +20,15 @@ from django.utils import timezone
 from accounts import otp
 from applications import services as application_services
 from applications import workflow
-from applications.conditions import DEFAULT_ELIGIBILITY_CHECKLIST
 from applications.enums import ApplicationState, AttachmentKind
 from applications.models import Application
+from booklets.models import Booklet
+from booklets.services import (
+    booklet_generate,
+    booklet_introduction_save,
+    booklet_publish,
+    booklet_request,
+)
 from certificates.models import Certificate, CertificateStatus
 from certificates.services import certificate_render
 from demo.photos import catalogue_photos_ensure
@@ -80,6 +86,7 @@ class DemoFile:
     goal: str  # a key of the steps below
     owner: str = ""  # empty: a holder account of its own, without a published password
     outcome: str = ""  # the jury's outcome, for the files that reach a decision
+    atouts: str = ""  # the strengths the jury names (certificate, convention, cahier)
     extra: dict = field(default_factory=dict)
 
 
@@ -92,6 +99,10 @@ WAVE_10_FILES = [
         "decided",
         owner=APPLICANT,
         outcome=JuryOutcome.LABEL,
+        atouts=(
+            "Un lieu de réemploi ouvert à tous, qui forme et emploie des personnes éloignées "
+            "de l'emploi ; un réseau de collecte déjà installé dans six communes."
+        ),
     ),
     DemoFile(
         "Jardins partagés de la cité 12",
@@ -99,6 +110,10 @@ WAVE_10_FILES = [
         "62510",
         "decided",
         outcome=JuryOutcome.LABEL,
+        atouts=(
+            "Des habitants qui cultivent ensemble le cœur d'une cité minière ; des ateliers "
+            "avec les écoles du quartier."
+        ),
     ),
     DemoFile(
         "Vélo-école de Liévin",
@@ -106,6 +121,7 @@ WAVE_10_FILES = [
         "62510",
         "decided",
         outcome=JuryOutcome.ESPOIRS,
+        atouts="Une école du vélo pour adultes, adossée aux futurs aménagements cyclables.",
     ),
     DemoFile(
         "Café des aidants de Bruay",
@@ -521,7 +537,7 @@ def _application_ensure(wave, demo_file):
     application = workflow.application_declare_eligible(
         application=application,
         by=staff,
-        checklist={code: True for code, _label in DEFAULT_ELIGIBILITY_CHECKLIST},
+        checklist={code: True for code, _label in wave.eligibility_checklist_items()},
         note="Pièces vérifiées.",
     )
     if goal == "eligible":
@@ -563,6 +579,7 @@ def _application_ensure(wave, demo_file):
         by=staff,
         outcome=demo_file.outcome,
         motivation="Le jury salue un projet exemplaire, ancré dans son territoire.",
+        atouts=demo_file.atouts or None,
     )
     return Application.objects.get(pk=application.pk)
 
@@ -619,6 +636,29 @@ def followup_ensure():
     return convention
 
 
+BOOKLET_INTRODUCTION = (
+    "Chaque année, le Label Euralens distingue des projets qui font la transition écologique "
+    "et sociale du territoire du Pôle Métropolitain de l'Artois.\n\n"
+    "Ce cahier présente les projets labellisés de la 10e vague : qui les porte, où ils se "
+    "trouvent, et ce que le jury a retenu de chacun."
+)
+
+
+def booklet_ensure():
+    """The 10th wave's Cahier du label, generated now and published, so that
+    /projets/cahiers/ shows one; nothing is done once the wave has a version."""
+    wave = Wave.objects.get(number=10)
+    if Booklet.objects.filter(wave=wave).exists():
+        return None
+    staff = User.objects.get(email=STAFF)
+    booklet_introduction_save(wave=wave, introduction=BOOKLET_INTRODUCTION, by=staff)
+    booklet = booklet_request(wave=wave, by=staff)
+    # Generated here rather than by the worker: the demo must have it at once.
+    booklet = booklet_generate(booklet_id=booklet.pk) or booklet
+    booklet.refresh_from_db()
+    return booklet_publish(booklet=booklet, by=staff) if booklet.is_done else booklet
+
+
 def demo_build():
     """Build the whole demo (accounts, second factors, both waves); safe to run again.
 
@@ -629,5 +669,6 @@ def demo_build():
     announced_wave_ensure()
     followup_ensure()
     catalogue_photos_ensure(User.objects.get(email=STAFF))
+    booklet_ensure()
     open_wave_ensure()
     return enrolled

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from accounts import otp
 from applications.enums import ApplicationState, Transition
 from applications.models import Application
+from booklets.models import Booklet, BookletStatus
 from certificates.models import Certificate, CertificateStatus
 from demo import seed
 from label.enums import Role, WavePhase
@@ -242,3 +243,16 @@ def test_seed_demo_enrols_the_demo_second_factor_of_staff_and_jury():
 def _later():
     # A step after the one used to confirm the device, which may not be used twice.
     return time.time() + otp.STEP_SECONDS
+
+
+def test_seed_demo_publishes_the_cahier_of_the_tenth_wave_with_the_jurys_atouts():
+    _seed("--force")
+
+    booklet = Booklet.objects.get(wave__number=10)
+    assert booklet.published_at is not None
+    assert booklet.status == BookletStatus.DONE
+    with booklet.file.open("rb") as stored:
+        text = "\n".join(page.extract_text() for page in PdfReader(stored).pages)
+
+    assert "Ressourcerie du Lensois" in text
+    assert "un réseau de collecte déjà installé" in text
