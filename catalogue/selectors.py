@@ -3,6 +3,7 @@
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
@@ -181,21 +182,43 @@ def catalogue_in_agglomeration(code):
     )
 
 
+class Edition(NamedTuple):
+    """A wave run on the portal, as the catalogue names it: « Label Euralens 2027 »."""
+
+    name: str
+    year: int
+
+    def __str__(self):
+        return self.name
+
+
 def catalogue_wave_editions(numbers=None):
-    """{wave number: edition name} of the waves run on the portal (the older ones have no
-    Wave row, and no edition name is made up for them)."""
+    """{wave number: Edition} of the waves run on the portal (the older ones have no Wave
+    row, and no edition name is made up for them)."""
     waves = Wave.objects.all()
     if numbers is not None:
         waves = waves.filter(number__in=[number for number in numbers if number])
-    return {wave.number: str(wave.edition) for wave in waves.only("number", "year", "edition_name")}
+    return {
+        wave.number: Edition(str(wave.edition), wave.year)
+        for wave in waves.only("number", "year", "edition_name")
+    }
 
 
 def entries_with_editions(entries, editions=None):
-    """The entries, each given ``edition``: its wave's edition name, or "" (older waves)."""
+    """The entries, each given ``edition``: its wave's edition name, or "".
+
+    An entry takes the name only when it comes from that wave's files, or when its year is
+    the wave's: a project of the historical file that carries the number of a wave run again
+    on the portal (the demo's 10th wave) is not given another year's edition.
+    """
     if editions is None:
         editions = catalogue_wave_editions({entry.wave_number for entry in entries})
     for entry in entries:
-        entry.edition = editions.get(entry.wave_number, "")
+        edition = editions.get(entry.wave_number)
+        belongs = edition is not None and (
+            entry.source_application_id is not None or entry.year in (None, edition.year)
+        )
+        entry.edition = edition.name if belongs else ""
     return entries
 
 
