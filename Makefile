@@ -15,7 +15,7 @@ FIND_PYTHON = for c in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$H
 	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$c; break; fi; \
 	done
 
-.PHONY: run test test-ci worker beat lint messages setup clean node-tools
+.PHONY: run test test-ci worker beat lint messages screenshots setup clean node-tools
 
 $(UV):
 	@base="$$($(FIND_PYTHON))"; \
@@ -70,6 +70,10 @@ beat: setup
 	@if [ -z "$$REDIS_URL" ]; then echo "make beat needs REDIS_URL." >&2; exit 1; fi
 	@mkdir -p var
 	$(VENV)/bin/celery -A config beat --loglevel=info
+
+# Refresh the README's captures (docs/screenshots/) from the browser tests' pages.
+screenshots: setup node-tools
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/test_accessibility.py -q
 
 test-ci:
 	bash .ci/run

@@ -234,6 +234,17 @@ class PasswordConfirmForm(forms.Form):
         return password
 
 
+class PasskeyRenameForm(forms.Form):
+    """The name of a passkey, chosen by its owner to tell it from the others."""
+
+    name = forms.CharField(
+        label=_("Nom de la clé d'accès"),
+        max_length=otp.PASSKEY_NAME_LENGTH,
+        help_text=_("Par exemple : « Téléphone personnel » ou « Clé de sécurité bleue »."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
 class OTPDisableForm(PasswordConfirmForm):
     """Turning the second factor off asks for the password and a current code."""
 

@@ -36,6 +36,8 @@ RECOVERY_CODE_LENGTH = 16
 _BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 TOTP_DEVICE_NAME = "Application d'authentification"
 RECOVERY_DEVICE_NAME = "Codes de secours"
+# django-otp's Device.name is 64 characters long.
+PASSKEY_NAME_LENGTH = 64
 
 # Session keys: the second factor was checked in this session, or is still awaited.
 SESSION_VERIFIED_KEY = "otp_verified"
@@ -239,6 +241,49 @@ def device_remove(*, user):
     removed += passkeys_of(user).delete()[0] if _webauthn_installed() else 0
     RecoveryCodeDevice.objects.filter(user=user).delete()
     return removed > 0
+
+
+def passkey_of(user, pk):
+    """One confirmed passkey of the account by its id, or None (never another account's)."""
+    return passkeys_of(user).filter(pk=pk).first()
+
+
+def passkey_removal_refused(user, passkey):
+    """Would removing this passkey leave a role that requires a second factor without one?
+
+    Recovery codes do not count: they are a way back in, not a factor of their own.
+    """
+    if not otp_required_for(user):
+        return False
+    if device_get_confirmed(user) is not None:
+        return False
+    return not passkeys_of(user).exclude(pk=passkey.pk).exists()
+
+
+@transaction.atomic
+def passkey_remove(*, user, passkey):
+    """Remove one passkey of the account; True if the account has no factor left after it.
+
+    The caller checks ``passkey_removal_refused`` first. An account left without any factor
+    loses its recovery codes too (they would be a second factor guarding nothing).
+    """
+    passkeys_of(user).filter(pk=passkey.pk).delete()
+    if has_second_factor(user):
+        return False
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    return True
+
+
+def passkey_rename(*, user, passkey, name):
+    """Give one passkey of the account a name of the user's choice (shown in the list)."""
+    passkeys_of(user).filter(pk=passkey.pk).update(name=name.strip()[:PASSKEY_NAME_LENGTH])
+
+
+def passkey_default_name(user):
+    """A name for a new passkey, until its owner chooses one: « Clé d'accès n° N »."""
+    from django.utils.translation import gettext
+
+    return gettext("Clé d'accès n° %(number)d") % {"number": passkeys_of(user).count()}
 
 
 def _webauthn_installed():

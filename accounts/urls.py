@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts.views import account, otp, unlock
+from accounts.views import account, otp, passkeys, unlock
 
 app_name = "accounts"
 
@@ -71,5 +71,15 @@ urlpatterns = [
         "comptes/double-authentification/desactiver/",
         otp.OTPDisableView.as_view(),
         name="otp_disable",
+    ),
+    path(
+        "comptes/double-authentification/cles/<int:pk>/supprimer/",
+        passkeys.PasskeyDeleteView.as_view(),
+        name="passkey_delete",
+    ),
+    path(
+        "comptes/double-authentification/cles/<int:pk>/renommer/",
+        passkeys.PasskeyRenameView.as_view(),
+        name="passkey_rename",
     ),
 ]

@@ -11,14 +11,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from applications.answers import wave_form
 from callforms.enums import BUILTIN_FIELDS
 
-# The eligibility checklist used when a wave defines none (DESIGN.md §2, recevabilité).
-DEFAULT_ELIGIBILITY_CHECKLIST = (
-    ("territory", "Le projet est situé sur le territoire du Pôle Métropolitain de l'Artois"),
-    ("holder", "Le porteur est identifié et en capacité de mener le projet"),
-    ("transition", "Il s'agit d'un projet de transition écologique et sociale"),
-    ("budget", "Un budget et un plan de financement sont présentés"),
-)
-
 
 def is_wave_open(application):
     """Is the call of the application's wave open now (server clock, Europe/Paris)?"""
@@ -113,7 +105,7 @@ def is_complete(application):
 
 def eligibility_checklist_items(application):
     """The (code, label) items of the eligibility checklist of the application's wave."""
-    return DEFAULT_ELIGIBILITY_CHECKLIST
+    return application.wave.eligibility_checklist_items()
 
 
 def has_filled_eligibility_checklist(application):

@@ -42,6 +42,27 @@ def is_decided(user, application):
     return application is not None and application.state in DECIDED_STATES
 
 
+@rules.predicate
+def reads_the_file_elsewhere(user, application):
+    """May the user read this file on a page of a higher app: the jury's file page (a member
+    not kept away from it), or the file of a reviewer's assignment (accepted, no conflict)?
+
+    The reviews app's own permissions are asked by name: the documents follow the page's rule
+    without this app importing the one above it (the layers, pyproject.toml).
+    """
+    if application is None or not user.is_authenticated:
+        return False
+    if user.has_perm("reviews.view_jury_file", application):
+        return True
+    assignments = getattr(application, "assignments", None)
+    if assignments is None:
+        return False
+    return any(
+        user.has_perm("reviews.open_file", assignment)
+        for assignment in assignments.filter(reviewer_id=user.pk)
+    )
+
+
 is_owner_and_active = is_authenticated & is_owner
 is_instruction_on_filed = is_instruction & is_filed
 
@@ -54,6 +75,12 @@ rules.add_perm("applications.withdraw_application", is_owner_and_active & is_wit
 rules.add_perm("applications.message_application", is_owner_and_active | is_instruction_on_filed)
 rules.add_perm("applications.read_decision", is_owner_and_active & is_decided)
 rules.add_perm("applications.carry_over_application", is_owner_and_active)
+# The dossier's documents: whoever reads the file (owner, instruction past its second factor,
+# a reviewer or jury member who may open it). Messages' attachments stay with view_application.
+rules.add_perm(
+    "applications.download_attachment",
+    is_owner_and_active | is_instruction_on_filed | reads_the_file_elsewhere,
+)
 
 # Instruction's moves (DESIGN.md §3 "by instruction")
 rules.add_perm("applications.instruct_application", is_instruction_on_filed)

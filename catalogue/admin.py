@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import CatalogueEntry
+from catalogue.models import CatalogueEntry, ProjectPhoto
 from catalogue.services import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -153,3 +153,20 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
             "columns": REQUIRED_COLUMNS + OPTIONAL_COLUMNS,
         }
         return TemplateResponse(request, "catalogue/admin_import.html", context)
+
+
+@admin.register(ProjectPhoto)
+class ProjectPhotoAdmin(admin.ModelAdmin):
+    """The record of proposed photos, read-only: staff decide on /instruction/catalogue/photos/,
+    where the decision renders the picture and mails the holder."""
+
+    list_display = ["entry", "status", "credit", "submitted_at", "reviewed_at"]
+    list_filter = ["status"]
+    search_fields = ["entry__name", "credit", "alt"]
+    list_select_related = ["entry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -8,3 +8,6 @@ class CatalogueConfig(AppConfig):
 
     def ready(self):
         from catalogue import receivers  # noqa: F401 -- connects the receivers of reviews' signals
+        from catalogue.todo import register_todo_lines
+
+        register_todo_lines()

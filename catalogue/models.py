@@ -3,14 +3,11 @@
 import re
 import time
 from collections import namedtuple
-from io import BytesIO
-from pathlib import PurePosixPath
 
 import markdown
 import nh3
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
@@ -19,8 +16,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
 
+from catalogue.pictures import (
+    PICTURE_SIZE_OF_URL_NAME,
+    picture_discard,
+    picture_store,
+    picture_variant,
+)
 from label.enums import Agglomeration, Award, HolderType, Theme
 from label.text import search_normalise
 from label.validators import validate_picture
@@ -30,15 +32,13 @@ from label.validators import validate_picture
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
-# Cards show a 3:2 crop; the project page shows the whole picture at most 1200 px wide.
-THUMBNAIL_CARD_SIZE = (480, 320)
-THUMBNAIL_LARGE_SIZE = (1200, 1200)
 # A commune as an entry shows it, from the entry's facets column.
 CommuneRef = namedtuple("CommuneRef", ["insee_code", "name"])
 # Paths under /projets/ that a project's slug must not take.
-RESERVED_SLUGS = {"statistiques", "carte"}
+RESERVED_SLUGS = {"statistiques", "carte", "cahiers"}
 IMAGE_VARIANT_CARD = "vignette"
 IMAGE_VARIANT_LARGE = "grande"
+IMAGE_VARIANT_SOCIAL = "partage"
 
 # What survives of a Markdown description: text structure and links, nothing that runs or
 # styles. Headings start at h3 because the page already has its h1 and h2s.
@@ -96,21 +96,6 @@ def validate_catalogue_image(upload):
         formats=IMAGE_FORMATS,
         formats_message=_("Seules les images JPEG, PNG ou WebP sont acceptées."),
     )
-
-
-def _thumbnail(source, size, *, crop):
-    """Re-encode a picture as a JPEG of at most `size`; re-encoding also drops EXIF data."""
-    source.seek(0)
-    with Image.open(source) as picture:
-        picture = ImageOps.exif_transpose(picture)
-        picture = picture.convert("RGB")
-        if crop:
-            picture = ImageOps.fit(picture, size, method=Image.Resampling.LANCZOS)
-        else:
-            picture.thumbnail(size, Image.Resampling.LANCZOS)
-        buffer = BytesIO()
-        picture.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
-    return ContentFile(buffer.getvalue())
 
 
 class CatalogueEntryQuerySet(models.QuerySet):
@@ -177,8 +162,9 @@ class CatalogueEntry(models.Model):
         blank=True,
         help_text=_("Ce que montre l'image, pour les personnes qui ne la voient pas."),
     )
-    thumbnail_card = models.ImageField(upload_to="catalogue/vignettes/", blank=True, editable=False)
-    thumbnail_large = models.ImageField(upload_to="catalogue/grandes/", blank=True, editable=False)
+    # The published picture's sizes and formats, rendered from the image above or from an
+    # approved holder's photo, whichever came last (catalogue/pictures.py describes it).
+    picture = models.JSONField(editable=False, blank=True, default=dict)
     website = models.URLField(_("site web du projet"), blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
     # Entries of the historical file have only a free reference; those created when a wave's
@@ -248,7 +234,7 @@ class CatalogueEntry(models.Model):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Remembered to make the thumbnails only when a new picture arrives.
+        # Remembered to render the picture only when a new image arrives.
         self._saved_image_name = self.image.name if "image" in self.__dict__ else None
 
     def __str__(self):
@@ -262,12 +248,12 @@ class CatalogueEntry(models.Model):
         self._compute_denormalised()
         image_changed = self.image.name != self._saved_image_name
         if image_changed:
-            self._make_thumbnails()
+            self._render_image()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             extra = {"search_text", "facets", "sort_name", "sort_year", "slug"}
             if image_changed:
-                extra |= {"thumbnail_card", "thumbnail_large"}
+                extra.add("picture")
             kwargs["update_fields"] = set(update_fields) | extra
         super().save(*args, **kwargs)
         self._saved_image_name = self.image.name
@@ -276,16 +262,29 @@ class CatalogueEntry(models.Model):
     def get_absolute_url(self):
         return reverse("catalogue:detail", kwargs={"slug": self.slug})
 
+    def picture_variant(self, size):
+        """One size ("card", "page", "social") of the published picture, or None."""
+        return picture_variant(self, size)
+
+    @property
+    def card_picture(self):
+        return picture_variant(self, "card")
+
+    @property
+    def page_picture(self):
+        return picture_variant(self, "page")
+
+    @property
+    def social_picture(self):
+        return picture_variant(self, "social")
+
     def image_url(self, variant):
-        """URL of a thumbnail ("vignette" or "grande"), or "" when there is no picture.
+        """JPEG URL of a picture size by its URL name ("vignette", "grande", "partage"), or "".
 
         The query string changes with the file, so browsers may cache the picture for long.
         """
-        thumbnail = self.thumbnail_card if variant == IMAGE_VARIANT_CARD else self.thumbnail_large
-        if not thumbnail:
-            return ""
-        url = reverse("catalogue:image", kwargs={"slug": self.slug, "variant": variant})
-        return f"{url}?v={PurePosixPath(thumbnail.name).stem}"
+        found = picture_variant(self, PICTURE_SIZE_OF_URL_NAME.get(variant, ""))
+        return found.jpeg_url if found else ""
 
     @property
     def card_image_url(self):
@@ -386,20 +385,30 @@ class CatalogueEntry(models.Model):
             counter += 1
         self.slug = f"{base}-{counter}"
 
-    def _make_thumbnails(self):
-        """Make the card and page pictures from the uploaded original, or clear them."""
-        for field in (self.thumbnail_card, self.thumbnail_large):
-            if field:
-                field.delete(save=False)
-        if not self.image:
+    def _render_image(self):
+        """Render the picture from a newly uploaded image; without an image, fall back to the
+        approved holder's photo, if any, or to no picture."""
+        previous = self.picture or {}
+        if self.image:
+            self.picture = picture_store(
+                self.image, folder=self.slug, source_kind="image", alt=self.image_alt
+            )
+        elif previous.get("source") == "image":
+            self.picture = {}
+            approved = self.pk and self.photos.filter(status="approved").first()
+            if approved:
+                with approved.file.open("rb") as source:
+                    self.picture = picture_store(
+                        source,
+                        folder=self.slug,
+                        source_kind="photo",
+                        alt=approved.alt,
+                        credit=approved.credit,
+                        photo_id=approved.pk,
+                    )
+        else:
             return
-        stem = PurePosixPath(self.image.name).stem or "image"
-        self.thumbnail_card.save(
-            f"{stem}.jpg", _thumbnail(self.image, THUMBNAIL_CARD_SIZE, crop=True), save=False
-        )
-        self.thumbnail_large.save(
-            f"{stem}.jpg", _thumbnail(self.image, THUMBNAIL_LARGE_SIZE, crop=False), save=False
-        )
+        picture_discard(previous, keep=self.picture)
 
 
 class CatalogueEntryTheme(models.Model):
@@ -429,6 +438,7 @@ class CatalogueEntryTheme(models.Model):
 
 @receiver(post_delete, sender=CatalogueEntry)
 def _entry_deleted(sender, instance, **kwargs):
+    picture_discard(instance.picture)
     catalogue_touch()
 
 
@@ -442,3 +452,7 @@ def _communes_changed(sender, instance, action, reverse, **kwargs):
             entry.refresh_denormalised()
     else:
         instance.refresh_denormalised()
+
+
+# The holders' proposed photos; defined apart, registered with the app's models here.
+from catalogue.photo_models import PhotoStatus, ProjectPhoto  # noqa: E402, F401

@@ -3,7 +3,7 @@ from django.urls import path
 
 from catalogue.feeds import LatestProjectsFeed
 from catalogue.sitemaps import SITEMAPS
-from catalogue.views import maps, opendata, public, widget
+from catalogue.views import maps, opendata, photos, public, widget
 
 app_name = "catalogue"
 
@@ -14,6 +14,25 @@ urlpatterns = [
     path("projets/carte/", maps.catalogue_map, name="map"),
     path("projets/<slug:slug>/", public.catalogue_detail, name="detail"),
     path("projets/<slug:slug>/image/<str:variant>.jpg", public.catalogue_image, name="image"),
+    path(
+        "projets/<slug:slug>/image/<str:variant>.webp",
+        public.catalogue_image,
+        {"fmt": "webp"},
+        name="image_webp",
+    ),
+    path("mon-espace/projets/<slug:slug>/photo/", photos.photo_propose_page, name="photo_propose"),
+    path("mon-espace/projets/photos/<int:pk>.jpg", photos.photo_file, name="photo_file"),
+    path("instruction/catalogue/photos/", photos.photo_review_list, name="photo_review_list"),
+    path(
+        "instruction/catalogue/photos/<int:pk>/publier/",
+        photos.photo_approve_view,
+        name="photo_approve",
+    ),
+    path(
+        "instruction/catalogue/photos/<int:pk>/refuser/",
+        photos.photo_reject_view,
+        name="photo_reject",
+    ),
     path("integrer/", widget.widget_help, name="widget_help"),
     path("integrer/projets/", widget.widget_page, name="widget"),
     path("integrer/projets.json", widget.widget_json, name="widget_json"),

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("", include("certificates.urls")),
+    # Before the catalogue's: its "projets/<slug>/" would take "projets/cahiers/".
+    path("", include("booklets.urls")),
     path("", include("catalogue.urls")),
     path("", include("privacy.urls")),
     path("", include("followup.urls")),

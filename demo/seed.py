@@ -20,11 +20,18 @@ from django.utils import timezone
 from accounts import otp
 from applications import services as application_services
 from applications import workflow
-from applications.conditions import DEFAULT_ELIGIBILITY_CHECKLIST
 from applications.enums import ApplicationState, AttachmentKind
 from applications.models import Application
+from booklets.models import Booklet
+from booklets.services import (
+    booklet_generate,
+    booklet_introduction_save,
+    booklet_publish,
+    booklet_request,
+)
 from certificates.models import Certificate, CertificateStatus
 from certificates.services import certificate_render
+from demo.photos import catalogue_photos_ensure
 from label import services as label_services
 from label.enums import Role
 from label.models import Commune, User, Wave
@@ -36,7 +43,7 @@ from reviews.assignment.services import (
 from reviews.enums import JuryOutcome, Opinion
 from reviews.jury.services import jury_decision_record, send_to_jury
 from reviews.jury.workflow import label_revoke, wave_announce
-from reviews.models import Committee, Criterion
+from reviews.models import Committee, Criterion, JuryMember
 from reviews.models.criteria import default_grid_create
 from reviews.scoring.selectors import criterion_list_for_wave
 from reviews.scoring.workflow import review_save_draft, review_submit
@@ -79,6 +86,7 @@ class DemoFile:
     goal: str  # a key of the steps below
     owner: str = ""  # empty: a holder account of its own, without a published password
     outcome: str = ""  # the jury's outcome, for the files that reach a decision
+    atouts: str = ""  # the strengths the jury names (certificate, convention, cahier)
     extra: dict = field(default_factory=dict)
 
 
@@ -91,6 +99,10 @@ WAVE_10_FILES = [
         "decided",
         owner=APPLICANT,
         outcome=JuryOutcome.LABEL,
+        atouts=(
+            "Un lieu de réemploi ouvert à tous, qui forme et emploie des personnes éloignées "
+            "de l'emploi ; un réseau de collecte déjà installé dans six communes."
+        ),
     ),
     DemoFile(
         "Jardins partagés de la cité 12",
@@ -98,6 +110,10 @@ WAVE_10_FILES = [
         "62510",
         "decided",
         outcome=JuryOutcome.LABEL,
+        atouts=(
+            "Des habitants qui cultivent ensemble le cœur d'une cité minière ; des ateliers "
+            "avec les écoles du quartier."
+        ),
     ),
     DemoFile(
         "Vélo-école de Liévin",
@@ -105,6 +121,7 @@ WAVE_10_FILES = [
         "62510",
         "decided",
         outcome=JuryOutcome.ESPOIRS,
+        atouts="Une école du vélo pour adultes, adossée aux futurs aménagements cyclables.",
     ),
     DemoFile(
         "Café des aidants de Bruay",
@@ -291,12 +308,16 @@ def _wave_ensure(*, number, opens_at, closes_at, title, **extra):
 
 
 def review_setup_ensure(wave):
-    """The wave's default grid, and the two demo reviewers on its Cercle de qualité."""
+    """The wave's default grid, the two demo reviewers on its Cercle de qualité, and its
+    jury: the demo jury account, as its president."""
     default_grid_create(Criterion, wave)
     committee, _created = Committee.objects.get_or_create(
         wave=wave, name="Cercle de qualité", defaults={"kind": "quality"}
     )
     committee.members.add(*User.objects.filter(email__in=(REVIEWER, SECOND_REVIEWER)))
+    JuryMember.objects.get_or_create(
+        wave=wave, user=User.objects.get(email=JURY), defaults={"president": True}
+    )
     return committee
 
 
@@ -516,7 +537,7 @@ def _application_ensure(wave, demo_file):
     application = workflow.application_declare_eligible(
         application=application,
         by=staff,
-        checklist={code: True for code, _label in DEFAULT_ELIGIBILITY_CHECKLIST},
+        checklist={code: True for code, _label in wave.eligibility_checklist_items()},
         note="Pièces vérifiées.",
     )
     if goal == "eligible":
@@ -558,6 +579,7 @@ def _application_ensure(wave, demo_file):
         by=staff,
         outcome=demo_file.outcome,
         motivation="Le jury salue un projet exemplaire, ancré dans son territoire.",
+        atouts=demo_file.atouts or None,
     )
     return Application.objects.get(pk=application.pk)
 
@@ -614,6 +636,29 @@ def followup_ensure():
     return convention
 
 
+BOOKLET_INTRODUCTION = (
+    "Chaque année, le Label Euralens distingue des projets qui font la transition écologique "
+    "et sociale du territoire du Pôle Métropolitain de l'Artois.\n\n"
+    "Ce cahier présente les projets labellisés de la 10e vague : qui les porte, où ils se "
+    "trouvent, et ce que le jury a retenu de chacun."
+)
+
+
+def booklet_ensure():
+    """The 10th wave's Cahier du label, generated now and published, so that
+    /projets/cahiers/ shows one; nothing is done once the wave has a version."""
+    wave = Wave.objects.get(number=10)
+    if Booklet.objects.filter(wave=wave).exists():
+        return None
+    staff = User.objects.get(email=STAFF)
+    booklet_introduction_save(wave=wave, introduction=BOOKLET_INTRODUCTION, by=staff)
+    booklet = booklet_request(wave=wave, by=staff)
+    # Generated here rather than by the worker: the demo must have it at once.
+    booklet = booklet_generate(booklet_id=booklet.pk) or booklet
+    booklet.refresh_from_db()
+    return booklet_publish(booklet=booklet, by=staff) if booklet.is_done else booklet
+
+
 def demo_build():
     """Build the whole demo (accounts, second factors, both waves); safe to run again.
 
@@ -623,5 +668,7 @@ def demo_build():
     enrolled = second_factors_ensure()
     announced_wave_ensure()
     followup_ensure()
+    catalogue_photos_ensure(User.objects.get(email=STAFF))
+    booklet_ensure()
     open_wave_ensure()
     return enrolled

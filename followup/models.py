@@ -14,24 +14,26 @@ from followup.enums import (
     SupportRequestStatus,
 )
 
-DEFAULT_PREAMBLE = _(
+# The convention is a French legal document, printed in French whatever the language of the
+# staff member who first opens the wave's model: its default texts are not translated.
+DEFAULT_PREAMBLE = (
     "Le Pôle Métropolitain de l'Artois (PMA) a attribué le Label Euralens au projet décrit "
     "ci-dessous. La présente convention d'accompagnement fixe les engagements réciproques du "
     "porteur du projet et du PMA pendant la durée du label."
 )
-DEFAULT_HOLDER_COMMITMENTS = _(
+DEFAULT_HOLDER_COMMITMENTS = (
     "Mener le projet conformément au dossier présenté au jury.\n"
     "Utiliser le logo du label dans le respect de ses règles d'usage.\n"
     "Remettre chaque année un rapport d'avancement avec les indicateurs choisis.\n"
     "Informer le PMA de toute évolution importante du projet."
 )
-DEFAULT_PMA_COMMITMENTS = _(
+DEFAULT_PMA_COMMITMENTS = (
     "Faire connaître le projet dans ses canaux de communication et le catalogue du label.\n"
     "Mettre le porteur en relation avec les autres projets labellisés et ses partenaires.\n"
     "Apporter l'accompagnement choisi ci-dessous, selon ses moyens.\n"
     "Répondre aux demandes du porteur dans un délai raisonnable."
 )
-DEFAULT_REVOCATION_CLAUSE = _(
+DEFAULT_REVOCATION_CLAUSE = (
     "Article 5 — Retrait du label. En cas de manquement grave ou répété du porteur à ses "
     "engagements, le PMA peut, après l'avoir invité à présenter ses observations, retirer le "
     "label par une décision motivée. Le projet quitte alors le catalogue public."

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from catalogue.models import catalogue_touch
@@ -51,9 +51,11 @@ def convention_render_pdf(convention):
 def _render(convention):
     application = convention.application
     model = convention_model_get(application.wave)
-    title = _("Convention d'accompagnement — %(reference)s") % {
-        "reference": application.reference or application.pk
-    }
+    # The convention is printed in French (render_pdf's language): its title too.
+    with translation.override("fr"):
+        title = _("Convention d'accompagnement — %(reference)s") % {
+            "reference": application.reference or application.pk
+        }
     return render_pdf(
         template_name="followup/convention_pdf.html",
         context={

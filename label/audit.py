@@ -42,6 +42,12 @@ AUDITED_READS = {
     "certificates:download": AuditAction.DOWNLOAD,
     "certificates:history": AuditAction.VIEW,
     "certificates:wave_zip": AuditAction.EXPORT,
+    # Follow-up of labelled projects: the signed convention, the report photos, the export.
+    "followup:convention_pdf": AuditAction.DOWNLOAD,
+    "followup:staff_convention_pdf": AuditAction.DOWNLOAD,
+    "followup:photo_file": AuditAction.DOWNLOAD,
+    "followup:staff_export": AuditAction.EXPORT,
+    "followup:staff_detail": AuditAction.VIEW,
 }
 # The admin's change pages of these apps show a whole object: they count as reads.
 AUDITED_ADMIN_APPS = {"applications", "reviews", "label"}
@@ -57,6 +63,8 @@ _PARAMETER_TYPES = {
     ("label", "application_pk"): "application",
     ("label", "wave_pk"): "wave",
     ("reviews", "wave_pk"): "wave",
+    ("followup", "pk"): "application",
+    ("followup", "photo_pk"): "report_photo",
 }
 _PK_TYPES = {
     "certificates:download": "certificate",
@@ -79,6 +87,7 @@ _PK_TYPES = {
 # The most precise object of a URL is recorded as its object; the others go to `extra`.
 _PRECISION = [
     "attachment",
+    "report_photo",
     "certificate",
     "review",
     "assignment",
@@ -92,6 +101,7 @@ _APPLICATION_OF = {
     "assignment": ("reviews", "Assignment", "application_id"),
     "review": ("reviews", "Review", "assignment__application_id"),
     "attachment": ("applications", "Attachment", "application_id"),
+    "report_photo": ("followup", "ReportPhoto", "report__application_id"),
 }
 
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from label.dates import PARIS
-from label.models import Wave
+from label.models import Wave, WaveMailText
+from label.wave_texts import ELIGIBILITY_ITEM_MAX_LENGTH
 
 
 class ParisDateTimeField(forms.DateTimeField):
@@ -99,3 +100,44 @@ class WaveForm(forms.ModelForm):
                 _("La cérémonie doit avoir lieu après la clôture de l'appel."),
             )
         return cleaned
+
+
+class WaveMailTextForm(forms.ModelForm):
+    """The subject and text of one announcement mail of a wave (one form per outcome).
+
+    The model's validation refuses unknown or badly written placeholders: the message goes
+    next to the field that holds them.
+    """
+
+    class Meta:
+        model = WaveMailText
+        fields = ["subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+
+class WaveEligibilityChecklistForm(forms.Form):
+    """The eligibility checklist of a wave, one item per line."""
+
+    lines = forms.CharField(
+        label=_("Critères de recevabilité, un par ligne"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "L'équipe d'instruction coche chacun de ces critères avant de déclarer un dossier "
+            "recevable. Modifiable jusqu'à la première décision de recevabilité de la vague."
+        ),
+    )
+
+    def clean_lines(self):
+        lines = [" ".join(line.split()) for line in self.cleaned_data["lines"].splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
+            raise forms.ValidationError(_("Indiquez au moins un critère."))
+        too_long = [line for line in lines if len(line) > ELIGIBILITY_ITEM_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("Un critère compte au plus %(max)d caractères : « %(line)s… » est trop long.")
+                % {"max": ELIGIBILITY_ITEM_MAX_LENGTH, "line": too_long[0][:40]}
+            )
+        if len(set(lines)) != len(lines):
+            raise forms.ValidationError(_("Un même critère figure deux fois."))
+        return "\n".join(lines)

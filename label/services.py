@@ -8,14 +8,16 @@ from datetime import timedelta
 from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from label.enums import OutboxStatus, Role
-from label.models import OutboxMail, Wave
+from label.models import OutboxMail, Wave, WaveMailText
 from label.signals import wave_created
 
 logger = logging.getLogger(__name__)
@@ -169,6 +171,9 @@ WAVE_COPIED_FIELDS = [
     "jury_may_record_decisions",
 ]
 
+# Settings of a wave that are not on its form but are copied all the same (editable after).
+WAVE_COPIED_SETTINGS = ["eligibility_checklist"]
+
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
@@ -216,16 +221,77 @@ def wave_create(*, data, copy_from=None):
     image is copied to a file of the new wave's own. Apps above the floor complete the new
     wave through the ``wave_created`` signal, inside this transaction: the reviews app gives
     it the default criteria grid of DESIGN.md §2, or, with ``copy_from``, a copy of that
-    wave's grid and committees with their members, all of which staff may then edit.
+    wave's grid and committees with their members, and its jury composition, all of which
+    staff may then edit. The floor copies its own: the eligibility checklist and the
+    announcement mail texts.
     """
     data = dict(data)
     if copy_from is not None:
-        for name in WAVE_COPIED_FIELDS:
+        for name in WAVE_COPIED_FIELDS + WAVE_COPIED_SETTINGS:
             if name not in data:
                 data[name] = getattr(copy_from, name)
         data["signatory_image"] = _own_copy_of_signature(data["signatory_image"], copy_from)
     wave = Wave(**data)
     wave.full_clean()
     wave.save()
+    if copy_from is not None:
+        wave_copy_mail_texts(wave=wave, source=copy_from)
     wave_created.send(sender=Wave, wave=wave, copy_from=copy_from)
+    return wave
+
+
+def wave_copy_mail_texts(*, wave, source):
+    """Copy the announcement mail texts staff wrote for ``source`` into ``wave``."""
+    return WaveMailText.objects.bulk_create(
+        WaveMailText(wave=wave, kind=text.kind, subject=text.subject, body=text.body)
+        for text in WaveMailText.objects.filter(wave=source)
+    )
+
+
+@transaction.atomic
+def wave_mail_texts_save(*, wave, texts):
+    """Save the announcement mail texts of a wave: {kind: (subject, body)}, each validated.
+
+    A text identical to the default is stored all the same: what staff saw is what is sent,
+    and a later change of the defaults does not change a wave already prepared.
+    """
+    saved = []
+    for kind, (subject, body) in texts.items():
+        text = WaveMailText.objects.filter(wave=wave, kind=kind).first() or WaveMailText(
+            wave=wave, kind=kind
+        )
+        # Browsers send a textarea's lines as CRLF: store them as the defaults are written.
+        text.subject, text.body = subject, body.replace("\r\n", "\n")
+        text.full_clean()
+        text.save()
+        saved.append(text)
+    return saved
+
+
+def wave_mail_text_reset(*, wave, kind):
+    """Forget a wave's own text for one announcement mail: the default applies again."""
+    return WaveMailText.objects.filter(wave=wave, kind=kind).delete()[0]
+
+
+@transaction.atomic
+def wave_eligibility_checklist_save(*, wave, items):
+    """Replace a wave's eligibility checklist ([code, label] pairs), unless it is fixed.
+
+    Refused (ValidationError) once a file of the wave has been declared eligible or not, and
+    for an empty list: a file cannot be declared eligible without a checklist.
+    """
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.eligibility_checklist_locked:
+        raise ValidationError(
+            gettext(
+                "La grille de recevabilité ne peut plus être modifiée : un dossier de cette "
+                "vague a déjà été déclaré recevable ou irrecevable."
+            )
+        )
+    if not items:
+        raise ValidationError(
+            gettext("La grille de recevabilité doit compter au moins un critère.")
+        )
+    wave.eligibility_checklist = [list(item) for item in items]
+    wave.save(update_fields=["eligibility_checklist"])
     return wave

@@ -1,7 +1,13 @@
 from django.urls import path
 
 from label.views import health, language, pages
-from label.views.waves import WaveCreateView, WaveListView, WaveUpdateView
+from label.views.waves import (
+    WaveCreateView,
+    WaveEligibilityChecklistView,
+    WaveListView,
+    WaveMailTextsView,
+    WaveUpdateView,
+)
 
 app_name = "label"
 
@@ -15,4 +21,14 @@ urlpatterns = [
     path("instruction/vagues/", WaveListView.as_view(), name="wave_list"),
     path("instruction/vagues/nouvelle/", WaveCreateView.as_view(), name="wave_create"),
     path("instruction/vagues/<int:pk>/modifier/", WaveUpdateView.as_view(), name="wave_update"),
+    path(
+        "instruction/vagues/<int:pk>/courriers/",
+        WaveMailTextsView.as_view(),
+        name="wave_mail_texts",
+    ),
+    path(
+        "instruction/vagues/<int:pk>/recevabilite/",
+        WaveEligibilityChecklistView.as_view(),
+        name="wave_eligibility",
+    ),
 ]

@@ -9,6 +9,7 @@ from label.signals import wave_created
 # Imported with the receivers (ReviewsConfig.ready()) so that the reviews' lines of the staff
 # to-do and its bulk action of the staff table are registered at start-up.
 from reviews import bulk, todo  # noqa: F401 -- register on import
+from reviews.jury.composition import jury_composition_copy
 from reviews.models import Committee, Criterion
 from reviews.models.criteria import default_grid_create
 
@@ -18,12 +19,14 @@ def wave_default_grid(sender, wave, copy_from=None, **kwargs):
     """Give a new wave its criteria grid and committees, which staff may then edit.
 
     A wave started from another (« Nouvelle vague à partir de la précédente ») gets a copy of
-    that wave's grid and of its committees with their members; otherwise the default grid of
-    DESIGN.md §2 and no committee. A source wave without criteria still yields the default.
+    that wave's grid, of its committees with their members and of its jury composition;
+    otherwise the default grid of DESIGN.md §2, no committee and no jury. A source wave
+    without criteria still yields the default.
     """
     if copy_from is not None:
         wave_copy_grid(wave=wave, source=copy_from)
         wave_copy_committees(wave=wave, source=copy_from)
+        jury_composition_copy(wave=wave, source=copy_from)
     default_grid_create(Criterion, wave)
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reviews.assignment import views as assignment
+from reviews.jury import composition_views as composition
 from reviews.jury import session_views as session
 from reviews.jury import views as jury
 from reviews.ranking import views as ranking
@@ -129,6 +130,11 @@ urlpatterns = [
         "instruction/candidatures/<int:pk>/transmettre-au-jury/",
         jury.SendToJuryView.as_view(),
         name="send_to_jury",
+    ),
+    path(
+        "instruction/vagues/<int:wave_pk>/jury/",
+        composition.JuryCompositionView.as_view(),
+        name="jury_composition",
     ),
     # Instruction area: the results of the jury
     path(

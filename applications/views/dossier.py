@@ -564,14 +564,21 @@ class DossierAutosaveView(OwnApplicationMixin, View):
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):
-    """Serves a document to whoever may see its application (owner, instruction), else 404."""
+    """Serves a document to whoever may read its file, else 404: the owner and instruction
+    (every document), a reviewer or jury member who may open the file (the dossier's
+    documents, not the messages'). Each download is audited (label/audit.py)."""
 
     def get(self, request, pk, attachment_pk):
         attachment = get_object_or_404(
             Attachment.objects.select_related("application"), pk=attachment_pk, application_id=pk
         )
+        application = attachment.application
+        user = request.user
         # 404, not 403: nobody learns that another account's file exists.
-        if not request.user.has_perm("applications.view_application", attachment.application):
+        if not user.has_perm("applications.view_application", application) and (
+            not user.has_perm("applications.download_attachment", application)
+            or application.attachments.filter(pk=attachment.pk, message__isnull=False).exists()
+        ):
             raise Http404
         try:
             handle = attachment.file.open("rb")

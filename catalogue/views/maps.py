@@ -16,11 +16,20 @@ from catalogue.selectors import (
     catalogue_filter_options,
     catalogue_filters_parse,
 )
-from catalogue.views.public import _active_filters, _filter_options, filters_query
+from catalogue.views.public import (
+    CATALOGUE_LIST_PARAMS,
+    _active_filters,
+    _filter_options,
+    filters_query,
+    public_page,
+)
 from label.enums import Agglomeration
 
 # Projects without a commune named under the map; more are counted, not listed.
 WITHOUT_COMMUNE_SHOWN = 12
+# The map's query string: the catalogue's filters, without its sorting and its pages (which
+# do not change the map, so they must not make copies of it in the cache).
+MAP_PARAMS = CATALOGUE_LIST_PARAMS - {"sort", "page"}
 
 
 def _table_rows(rows):
@@ -88,11 +97,15 @@ def _map_data(filters):
 
 
 @require_safe
+@public_page(params=MAP_PARAMS)
 def catalogue_map(request):
     """/projets/carte/: the communes shaded by their number of projects, the same as a table.
 
     The catalogue's filters (theme, agglomeration, year, wave, award, search) apply; each
-    commune links to the catalogue filtered on it with the same filters.
+    commune links to the catalogue filtered on it with the same filters. An anonymous visitor
+    gets the whole page from the public page cache (with its ETag), as on /projets/: a new
+    catalogue version (any change of an entry) serves a fresh one. The drawn map is also kept
+    on its own (``map_cached``), for signed-in visitors and for the pages of other languages.
     """
     filters, _errors = catalogue_filters_parse(request.GET)
     options = catalogue_filter_options()

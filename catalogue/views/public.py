@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -19,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from catalogue.models import IMAGE_VARIANT_CARD, IMAGE_VARIANT_LARGE, catalogue_version
+from catalogue.models import catalogue_version
+from catalogue.pictures import PICTURE_SIZE_OF_URL_NAME
 from catalogue.selectors import (
     CATALOGUE_DEFAULT_SORT,
     CatalogueFilters,
@@ -340,22 +342,20 @@ def catalogue_detail(request, slug):
 
 
 @require_safe
-def catalogue_image(request, slug, variant):
-    """A project's thumbnail; the uploaded original, which may carry EXIF data, never leaves."""
+def catalogue_image(request, slug, variant, fmt="jpeg"):
+    """One size of a project's picture as JPEG or WebP; the uploaded original, which may carry
+    EXIF data, never leaves."""
     entry = catalogue_entry_get_public(slug)
     if entry is None:
         raise Http404
-    thumbnail = {
-        IMAGE_VARIANT_CARD: entry.thumbnail_card,
-        IMAGE_VARIANT_LARGE: entry.thumbnail_large,
-    }.get(variant)
-    if not thumbnail:
+    size = (entry.picture or {}).get("variants", {}).get(PICTURE_SIZE_OF_URL_NAME.get(variant))
+    if not size or not size.get(fmt):
         raise Http404
     try:
-        handle = thumbnail.storage.open(thumbnail.name, "rb")
+        handle = default_storage.open(size[fmt], "rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
+    response = FileResponse(handle, content_type=f"image/{fmt}")
     # The URL carries the file's version (?v=), so the picture may be cached for a long time.
     response["Cache-Control"] = "public, max-age=2592000"
     return response

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "catalogue",
     "privacy",
     "followup",
+    "booklets",
     "demo",
 ]
 

@@ -4,7 +4,7 @@ from label.models.audit import AuditAction, AuditEvent
 from label.models.outbox import OutboxMail
 from label.models.territory import Commune
 from label.models.users import User
-from label.models.waves import Wave
+from label.models.waves import Wave, WaveMailText
 
 __all__ = [
     "AuditAction",
@@ -13,4 +13,5 @@ __all__ = [
     "OutboxMail",
     "User",
     "Wave",
+    "WaveMailText",
 ]

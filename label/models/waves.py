@@ -5,6 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from label.enums import WavePhase
 from label.validators import validate_signature_image
+from label.wave_texts import (
+    DEFAULT_ANNOUNCEMENT_MAILS,
+    AnnouncementMailKind,
+    default_eligibility_checklist,
+    french_spacing,
+    placeholder_errors,
+    placeholders_fill,
+    sample_values,
+)
 
 
 class WaveQuerySet(models.QuerySet):
@@ -68,6 +77,11 @@ class Wave(models.Model):
         _("le jury enregistre les décisions"),
         default=False,
         help_text=_("Si coché, les membres du jury peuvent enregistrer les décisions eux-mêmes."),
+    )
+    # [[code, label], …]: the items instruction ticks before declaring a file eligible; the
+    # answers of each application are stored under the codes (applications.Application).
+    eligibility_checklist = models.JSONField(
+        _("grille de recevabilité"), default=default_eligibility_checklist, blank=True
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
@@ -156,3 +170,93 @@ class Wave(models.Model):
                     )
                     % {"number": other.number}
                 )
+
+    def eligibility_checklist_items(self):
+        """The (code, label) items of this wave's eligibility checklist, in order."""
+        return [(code, label) for code, label in (self.eligibility_checklist or [])]
+
+    @property
+    def eligibility_checklist_locked(self):
+        """Once a file of the wave has been declared eligible or not, its checklist is fixed:
+        the answers already given are keyed by its codes."""
+        return self.applications.filter(eligibility_decided_at__isnull=False).exists()
+
+
+class WaveMailText(models.Model):
+    """The subject and text of one announcement mail of a wave, as staff adjusted them.
+
+    A wave without a row for an outcome uses DEFAULT_ANNOUNCEMENT_MAILS. Placeholders are
+    checked on validation: only the known names, well written, and the text renders.
+    """
+
+    wave = models.ForeignKey(
+        Wave, verbose_name=_("vague"), on_delete=models.CASCADE, related_name="mail_texts"
+    )
+    kind = models.CharField(_("courrier"), max_length=20, choices=AnnouncementMailKind.choices)
+    subject = models.CharField(_("objet"), max_length=200)
+    body = models.TextField(
+        _("texte"),
+        max_length=5000,
+        help_text=_("Le corps du courrier, après « Bonjour … » ; le lien vers le dossier suit."),
+    )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("courrier d'annonce")
+        verbose_name_plural = _("courriers d'annonce")
+        ordering = ["wave", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "kind"], name="wave_mail_text_once_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.wave} — {self.get_kind_display()}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name in ("subject", "body"):
+            messages = placeholder_errors(getattr(self, name))
+            if not messages:
+                try:
+                    placeholders_fill(getattr(self, name), sample_values(self.wave))
+                except (KeyError, ValueError, TypeError):
+                    messages = [_("Ce texte ne peut pas être composé : vérifiez ses variables.")]
+            if messages:
+                errors[name] = messages
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def for_wave(cls, wave, kind):
+        """The text of ``kind`` the wave's mails use: staff's own, else the default."""
+        stored = cls.objects.filter(wave=wave, kind=kind).first()
+        return stored or cls.default_for(wave, kind)
+
+    @classmethod
+    def all_for_wave(cls, wave):
+        """{kind: text} for every kind of announcement mail, in the order of the kinds."""
+        stored = {text.kind: text for text in cls.objects.filter(wave=wave)}
+        return {
+            kind: stored.get(kind) or cls.default_for(wave, kind) for kind in AnnouncementMailKind
+        }
+
+    @property
+    def is_default(self):
+        """Is this text the default one, word for word?"""
+        subject, body = DEFAULT_ANNOUNCEMENT_MAILS[AnnouncementMailKind(self.kind)]
+        return self.subject == str(subject) and self.body == str(body)
+
+    def render(self, values):
+        """(subject, body) with the placeholders filled from ``values``, and no-break spaces
+        where French typography wants them."""
+        return (
+            french_spacing(placeholders_fill(self.subject, values)),
+            french_spacing(placeholders_fill(self.body, values)),
+        )
+
+    @classmethod
+    def default_for(cls, wave, kind):
+        """An unsaved text of the wave holding the default subject and text of ``kind``."""
+        subject, body = DEFAULT_ANNOUNCEMENT_MAILS[AnnouncementMailKind(kind)]
+        return cls(wave=wave, kind=kind, subject=str(subject), body=str(body))

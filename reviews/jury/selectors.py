@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from applications.conditions import eligibility_checklist_items
 from applications.enums import ApplicationState
 from applications.models import Application, ApplicationEvent, Attachment
+from applications.notifications import announcement_mail_preview
 from label.enums import Role
 from label.models import Commune, User, Wave
+from label.wave_texts import AnnouncementMailKind
 from reviews.conflicts import conflict_map
 from reviews.enums import LABELLING_OUTCOMES, JuryOutcome, Opinion, ReviewState
 from reviews.models import JuryDecision, JurySession, Recusal, Review
@@ -347,6 +349,39 @@ def _files_outside_deliberation(wave):
         .order_by("reference", "pk")
     )
     return [(application, _why_not_blocking(application.state)) for application in applications]
+
+
+@dataclass
+class AnnouncementMailPreview:
+    """The mail of one outcome as a holder will receive it, for the announcement page."""
+
+    outcome: JuryOutcome
+    count: int  # files the announcement will send it to
+    application: object  # the file it is rendered with, or None for sample values
+    mail: object  # applications.notifications.MailPreview
+
+
+def announcement_mail_previews(wave, plan):
+    """One preview per outcome: rendered with the first file of that outcome in ``plan``,
+    or with sample values when none has it. The mail's kinds share the outcomes' codes."""
+    previews = []
+    for outcome in JuryOutcome:
+        decision = next((d for d in plan.decisions if d.outcome == outcome), None)
+        application = decision.application if decision else None
+        mail = announcement_mail_preview(
+            wave=wave,
+            kind=AnnouncementMailKind(outcome.value),
+            application=application,
+        )
+        previews.append(
+            AnnouncementMailPreview(
+                outcome=outcome,
+                count=plan.counts.get(outcome, 0),
+                application=application,
+                mail=mail,
+            )
+        )
+    return previews
 
 
 def announced_list_for_wave(wave):

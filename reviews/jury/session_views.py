@@ -21,6 +21,7 @@ from applications.models import Application
 from label.pdf import render_pdf
 from reviews.jury import session_selectors as selectors
 from reviews.jury import sessions
+from reviews.jury.composition import jury_composition_defaults
 from reviews.jury.session_forms import (
     AdvisoryOpinionForm,
     ItemWriteForm,
@@ -44,7 +45,9 @@ class SessionOpenView(JuryWaveMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):
-        return super().get_context_data(form=form or SessionOpenForm(), **kwargs)
+        # The wave's jury composition is the default: its members convened, its president.
+        form = form or SessionOpenForm(initial=jury_composition_defaults(self.wave))
+        return super().get_context_data(form=form, **kwargs)
 
     def post(self, request, *args, **kwargs):
         form = SessionOpenForm(request.POST)

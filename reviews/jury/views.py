@@ -30,6 +30,7 @@ from label.pdf import render_pdf
 from label.rules import is_instruction
 from reviews.assignment.views import ReviewerProfileView
 from reviews.jury import selectors, services, workflow
+from reviews.jury.composition import jury_composition_defaults
 from reviews.jury.forms import (
     AnnounceForm,
     JuryDecisionForm,
@@ -130,7 +131,8 @@ class JurySessionView(JuryWaveMixin, TemplateView):
 
     def get_context_data(self, form=None, **kwargs):
         if form is None:
-            initial = {}
+            # A new sitting starts from the wave's jury composition (who is expected).
+            initial = {"members_present": jury_composition_defaults(self.wave)["members_convened"]}
             if self.session is not None:
                 initial = {
                     "held_on": self.session.held_on,
@@ -381,9 +383,14 @@ class AnnounceView(PermissionRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):
+        plan = selectors.announcement_plan(self.wave)
         return super().get_context_data(
             wave=self.wave,
-            plan=selectors.announcement_plan(self.wave),
+            plan=plan,
+            # The mail of each outcome as the holders will read it, before anything is sent.
+            mail_previews=(
+                selectors.announcement_mail_previews(self.wave, plan) if plan.decisions else []
+            ),
             call_still_open=not self.request.user.has_perm("reviews.announce_results", self.wave),
             announced=selectors.announced_list_for_wave(self.wave),
             form=form or AnnounceForm(),

@@ -4,7 +4,7 @@ reviews and scores, and the jury's sessions, recusals and decisions."""
 from reviews.models.assignments import Assignment
 from reviews.models.committees import Committee, ReviewerProfile
 from reviews.models.criteria import Criterion, CriterionGroup
-from reviews.models.jury import JuryDecision, JurySession, Recusal
+from reviews.models.jury import JuryDecision, JuryMember, JurySession, Recusal
 from reviews.models.reviews import Review, Score
 from reviews.models.sessions import (
     AdvisoryOpinion,
@@ -23,6 +23,7 @@ __all__ = [
     "Criterion",
     "CriterionGroup",
     "JuryDecision",
+    "JuryMember",
     "JurySession",
     "Recusal",
     "Review",

@@ -222,3 +222,42 @@ class Recusal(models.Model):
 
     def __str__(self):
         return f"{self.member} / {self.application}"
+
+
+class JuryMember(models.Model):
+    """A member of a wave's jury, as staff compose it; one of them may preside.
+
+    The composition is the default of the wave's sittings: a live sitting convenes these
+    members, presided by the president, unless staff change them for that sitting.
+    """
+
+    wave = models.ForeignKey(
+        "label.Wave",
+        verbose_name=_("vague"),
+        on_delete=models.CASCADE,
+        related_name="jury_members",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("membre"),
+        on_delete=models.CASCADE,
+        related_name="jury_memberships",
+    )
+    president = models.BooleanField(_("président ou présidente"), default=False)
+    created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre du jury de la vague")
+        verbose_name_plural = _("composition du jury")
+        ordering = ["wave", "-president", "user__full_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "user"], name="jury_member_once_per_wave"),
+            models.UniqueConstraint(
+                fields=["wave"],
+                condition=models.Q(president=True),
+                name="jury_one_president_per_wave",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.wave} — {self.user}"

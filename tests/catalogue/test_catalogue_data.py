@@ -84,3 +84,17 @@ def test_an_entry_of_a_portal_wave_shows_its_edition_name(client):
     assert "vague 11 — Label Euralens 2027" in detail
     assert card_names(filtered) == ["Ressourcerie du 11/19"]
     assert "vague 11 — Label Euralens 2027" in filtered
+
+
+def test_a_historical_project_is_not_given_the_edition_of_a_later_wave_of_its_number(client):
+    # The demo runs a 10th wave on the portal in 2026; the historical file's 10th wave was 2023.
+    WaveFactory(number=10, year=2026, edition_name="Label Euralens 2026")
+    historical = CatalogueEntryFactory(name="Espace Mobilité", year=2023, wave_number=10)
+    CatalogueEntryFactory(name="Ressourcerie", year=2026, wave_number=10)
+
+    page = client.get(LIST_URL).content.decode()
+    detail = client.get(historical.get_absolute_url()).content.decode()
+
+    assert page.count('<span class="d-block small">Label Euralens 2026</span>') == 1
+    assert "vague 10" in detail
+    assert "— Label Euralens 2026" not in detail

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from catalogue.map import MAP_CREDIT, map_step, territory
 from catalogue.models import CatalogueEntry
 from catalogue.services import CATALOGUE_CSV, catalogue_import
-from tests.factories import CatalogueEntryFactory
+from tests.conftest import login
+from tests.factories import CatalogueEntryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,53 @@ def test_the_map_is_kept_until_the_catalogue_changes(client, history):
     assert cached_queries <= 2, [query["sql"] for query in queries]
     assert commune_links(html)["Lens"][0] == 4
     assert "21 projets labellisés" in html
+
+
+def test_an_anonymous_visitor_gets_the_whole_page_from_the_public_cache(client, history):
+    first = client.get(MAP_URL, {"theme": "nature"})
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(MAP_URL, {"theme": "nature"})
+    not_modified = client.get(MAP_URL, {"theme": "nature"}, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert len(queries) == 0, [query["sql"] for query in queries]
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert "public" in second["Cache-Control"]
+    assert "cookie" not in second.get("Vary", "").lower()
+    assert not second.cookies
+    assert not_modified.status_code == 304 and not_modified.content == b""
+
+
+def test_a_change_of_the_catalogue_serves_a_fresh_page_with_a_new_etag(client, history):
+    before = client.get(MAP_URL)
+
+    CatalogueEntryFactory(name="Jardin de Liévin", communes=["62510"])
+    after = client.get(MAP_URL)
+
+    assert after["ETag"] != before["ETag"]
+    assert commune_links(before.content.decode())["Liévin"][0] == 2
+    assert commune_links(after.content.decode())["Liévin"][0] == 3
+
+
+def test_sorting_and_pages_do_not_make_copies_of_the_map(client, history):
+    response = client.get(MAP_URL, {"sort": "oldest"})
+
+    # Served (the map ignores them), but rendered for this visitor alone.
+    assert response.status_code == 200
+    assert "ETag" not in response
+    assert len(commune_links(response.content.decode())) == 150
+
+
+def test_a_signed_in_visitor_gets_the_map_rendered_for_them(client, history):
+    login(client, UserFactory())
+
+    response = client.get(MAP_URL)
+
+    assert response.status_code == 200
+    assert "ETag" not in response
+    assert "public" not in response.get("Cache-Control", "")
+    assert len(commune_links(response.content.decode())) == 150
 
 
 def test_unpublished_entries_are_not_counted(client, history):

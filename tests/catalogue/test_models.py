@@ -1,4 +1,4 @@
-"""The catalogue entry: slugs, search column, safe Markdown, pictures and thumbnails."""
+"""The catalogue entry: slugs, search column, safe Markdown, pictures and their sizes."""
 
 from io import BytesIO
 
@@ -76,6 +76,13 @@ def test_slug_never_takes_a_reserved_path():
     assert entry.slug == "statistiques-2024"
 
 
+@pytest.mark.parametrize("name", ["Carte", "Cahiers", "Statistiques"])
+def test_slug_of_an_undated_project_never_takes_a_page_of_the_catalogue(name):
+    entry = CatalogueEntryFactory(name=name, year=None)
+
+    assert entry.slug not in {"carte", "cahiers", "statistiques"}
+
+
 def test_search_text_follows_name_holder_summary_and_communes():
     entry = CatalogueEntryFactory(name="Cité Bruno", holder="Ville de Dourges", summary="Été")
     assert entry.search_text == "cite bruno ville de dourges ete"
@@ -118,21 +125,27 @@ def test_plain_text_description_renders_as_paragraphs():
     assert markdown_render("Premier.\n\nSecond.") == "<p>Premier.</p>\n<p>Second.</p>"
 
 
-def test_uploaded_picture_gets_card_and_large_thumbnails():
+def _open_variant(entry, size, fmt="jpeg"):
+    from django.core.files.storage import default_storage
+
+    return default_storage.open(entry.picture["variants"][size][fmt], "rb")
+
+
+def test_uploaded_picture_gets_card_and_page_sizes():
     entry = CatalogueEntryFactory()
 
     entry.image = picture_upload(size=(1600, 900))
     entry.save()
 
     entry.refresh_from_db()
-    with entry.thumbnail_card.open("rb") as handle, Image.open(handle) as card:
+    with _open_variant(entry, "card") as handle, Image.open(handle) as card:
         assert (card.format, card.size) == ("JPEG", (480, 320))
-    with entry.thumbnail_large.open("rb") as handle, Image.open(handle) as large:
+    with _open_variant(entry, "page") as handle, Image.open(handle) as large:
         assert large.size == (1200, 675)
     assert entry.card_image_url.startswith(f"/projets/{entry.slug}/image/vignette.jpg?v=")
 
 
-def test_thumbnails_drop_the_exif_data_of_the_original():
+def test_picture_sizes_drop_the_exif_data_of_the_original():
     exif = Image.Exif()
     exif[0x010F] = "Appareil photo"  # Make
     entry = CatalogueEntryFactory()
@@ -140,38 +153,40 @@ def test_thumbnails_drop_the_exif_data_of_the_original():
     entry.image = picture_upload(exif=exif.tobytes())
     entry.save()
 
-    with entry.thumbnail_large.open("rb") as handle, Image.open(handle) as large:
+    with _open_variant(entry, "page") as handle, Image.open(handle) as large:
         assert dict(large.getexif()) == {}
 
 
-def test_removing_the_picture_removes_the_thumbnails():
+def test_removing_the_picture_removes_its_sizes(django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
     entry = CatalogueEntryFactory()
     entry.image = picture_upload()
     entry.save()
-    card_name = entry.thumbnail_card.name
-    storage = entry.thumbnail_card.storage
+    card_name = entry.picture["variants"]["card"]["jpeg"]
 
-    entry.image = ""
-    entry.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        entry.image = ""
+        entry.save()
 
     entry.refresh_from_db()
-    assert not entry.thumbnail_card and not entry.thumbnail_large
-    assert not storage.exists(card_name)
+    assert entry.picture == {}
+    assert not default_storage.exists(card_name)
     assert entry.card_image_url == ""
 
 
-def test_saving_without_a_new_picture_keeps_the_thumbnails():
+def test_saving_without_a_new_picture_keeps_its_sizes():
     entry = CatalogueEntryFactory()
     entry.image = picture_upload()
     entry.save()
-    card_name = entry.thumbnail_card.name
+    card_name = entry.picture["variants"]["card"]["jpeg"]
 
     entry = CatalogueEntry.objects.get(pk=entry.pk)
     entry.summary = "Autre résumé."
     entry.save()
 
     entry.refresh_from_db()
-    assert entry.thumbnail_card.name == card_name
+    assert entry.picture["variants"]["card"]["jpeg"] == card_name
 
 
 def test_image_validation_refuses_a_text_file_named_like_a_picture():

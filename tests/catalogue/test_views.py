@@ -179,13 +179,13 @@ def test_sort_by_name_ignores_accents(client):
     assert card_names(response) == ["Atelier", "éco-quartier", "Écoles ouvertes", "Zèbre"]
 
 
-def test_unknown_years_count_as_the_oldest_in_both_sorts(client):
+def test_unknown_years_come_last_in_both_sorts(client):
     CatalogueEntryFactory(name="Ancien", year=2014)
     CatalogueEntryFactory(name="Sans date", year=None)
     CatalogueEntryFactory(name="Récent", year=2024)
 
     assert card_names(client.get(LIST_URL)) == ["Récent", "Ancien", "Sans date"]
-    assert card_names(client.get(LIST_URL, {"sort": "oldest"})) == ["Sans date", "Ancien", "Récent"]
+    assert card_names(client.get(LIST_URL, {"sort": "oldest"})) == ["Ancien", "Récent", "Sans date"]
 
 
 def test_pagination_keeps_filters_in_its_links(client):

@@ -14,12 +14,13 @@ from pypdf import PdfReader
 from accounts import otp
 from applications.enums import ApplicationState, Transition
 from applications.models import Application
+from booklets.models import Booklet, BookletStatus
 from certificates.models import Certificate, CertificateStatus
 from demo import seed
 from label.enums import Role, WavePhase
 from label.models import Commune, OutboxMail, User, Wave
 from reviews.enums import ReviewState
-from reviews.models import Assignment, JuryDecision, Review
+from reviews.models import Assignment, JuryDecision, JuryMember, Review
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +198,8 @@ def test_seed_demo_gives_every_role_work_in_the_open_wave():
     assert Application.objects.filter(
         wave=wave, state=ApplicationState.DELIBERATION, jury_decision__isnull=True
     ).exists()
+    jury = JuryMember.objects.get(wave=wave)
+    assert (jury.user.email, jury.president) == ("jury@example.org", True)
     mine = Application.objects.filter(owner__email="candidat@example.org")
     assert set(mine.values_list("state", flat=True)) >= {
         ApplicationState.DRAFT,
@@ -240,3 +243,16 @@ def test_seed_demo_enrols_the_demo_second_factor_of_staff_and_jury():
 def _later():
     # A step after the one used to confirm the device, which may not be used twice.
     return time.time() + otp.STEP_SECONDS
+
+
+def test_seed_demo_publishes_the_cahier_of_the_tenth_wave_with_the_jurys_atouts():
+    _seed("--force")
+
+    booklet = Booklet.objects.get(wave__number=10)
+    assert booklet.published_at is not None
+    assert booklet.status == BookletStatus.DONE
+    with booklet.file.open("rb") as stored:
+        text = "\n".join(page.extract_text() for page in PdfReader(stored).pages)
+
+    assert "Ressourcerie du Lensois" in text
+    assert "un réseau de collecte déjà installé" in text

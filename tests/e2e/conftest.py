@@ -8,6 +8,7 @@ never be skipped.
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import factory.random
@@ -20,7 +21,14 @@ from tests.conftest import login
 CHROMIUM = Path("/usr/bin/chromium")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO_ROOT / "node_modules"
-SCREENSHOTS_DIR = REPO_ROOT / "docs" / "screenshots"
+# The README's captures are refreshed only on request (UPDATE_SCREENSHOTS=1), so that a browser
+# run does not change tracked files; otherwise they go to a scratch folder for a person to look at.
+SCREENSHOTS_DIR = (
+    REPO_ROOT / "docs" / "screenshots"
+    if os.environ.get("UPDATE_SCREENSHOTS")
+    else Path(os.environ.get("SCREENSHOTS_SCRATCH", tempfile.gettempdir()))
+    / "label-euralens-screenshots"
+)
 VIEWPORT = {"width": 1280, "height": 800}
 
 CHROMIUM_ARGS = [

@@ -341,3 +341,24 @@ def wave_list(user):
 def wave_update(user):
     """The form of a wave (edition, dates, signatory)."""
     return reverse("label:wave_update", args=[_wave().pk])
+
+
+def wave_mail_texts(user):
+    """The announcement mails of a wave, one form per outcome."""
+    return reverse("label:wave_mail_texts", args=[_wave().pk])
+
+
+def wave_eligibility(user):
+    """The eligibility checklist of a wave, still editable."""
+    return reverse("label:wave_eligibility", args=[_wave().pk])
+
+
+def jury_composition(user):
+    """The jury composition of a wave, with two members of whom one presides."""
+    from reviews.jury.composition import jury_composition_set
+    from tests.factories.jury import jury_member
+
+    wave = _wave()
+    anne, bruno = jury_member(full_name="Anne Présidente"), jury_member(full_name="Bruno Juré")
+    jury_composition_set(wave=wave, by=user, members=[anne, bruno], president=anne)
+    return reverse("reviews:jury_composition", args=[wave.pk])

@@ -188,6 +188,16 @@ PAGES = [
     # The wave's steering: its pages, the announcement, the follow-up of labelled projects
     PageCase("vagues", data.wave_list, user="instruction_user"),
     PageCase("vague-modifier", data.wave_update, user="instruction_user"),
+    PageCase("vague-courriers", data.wave_mail_texts, user="instruction_user"),
+    PageCase(
+        "vague-courriers-erreur",
+        data.wave_mail_texts,
+        user="instruction_user",
+        form={"refused-body": "Bonjour %(prenom)s"},
+        status=400,
+    ),
+    PageCase("vague-recevabilite", data.wave_eligibility, user="instruction_user"),
+    PageCase("instruction-jury", data.jury_composition, user="instruction_user"),
     PageCase("annonce", data.announcement, user="instruction_user"),
     PageCase("suivi", "/instruction/suivi/", user="instruction_user"),
     # Errors

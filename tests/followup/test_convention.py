@@ -6,13 +6,19 @@ from io import BytesIO
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from applications.enums import ApplicationState
 from applications.models import Application
 from followup.enums import ConventionStatus, SupportKind
 from followup.models import Convention
-from followup.services import convention_accept, convention_get_or_create, convention_model_get
+from followup.services import (
+    convention_accept,
+    convention_get_or_create,
+    convention_model_get,
+    convention_render_pdf,
+)
 from label.models import AuditEvent, OutboxMail
 from tests.conftest import login
 from tests.factories import UserFactory
@@ -228,3 +234,15 @@ def test_jury_atouts_in_convention_and_on_public_page(holder_client, project):
     assert "Gouvernance partagée exemplaire" in pdf_text(pdf)
     assert "Atouts — ont été reconnus dans ce projet" in page
     assert "Gouvernance partagée exemplaire avec les habitants." in page
+
+
+def test_convention_stays_french_when_first_opened_in_english(holder_client, project):
+    """The model text and the PDF's title are French even from an English session."""
+    with translation.override("en"):
+        model = convention_model_get(project.wave)
+        content = convention_render_pdf(convention_get_or_create(project))
+
+    assert model.preamble.startswith("Le Pôle Métropolitain de l'Artois")
+    assert "Mener le projet conformément au dossier" in model.holder_commitments
+    metadata = PdfReader(BytesIO(content)).metadata
+    assert metadata.title.startswith("Convention d'accompagnement")

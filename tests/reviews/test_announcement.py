@@ -18,7 +18,7 @@ from certificates.services import certificate_sweep
 from config.celery import app as project_celery_app
 from config.celery import make_celery_app
 from label.enums import Award, OutboxStatus, Role
-from label.models import OutboxMail
+from label.models import OutboxMail, WaveMailText
 from label.services import outbox_sweep
 from reviews.enums import JuryOutcome
 from reviews.jury import workflow
@@ -109,6 +109,52 @@ def test_confirmation_page_lists_what_the_announcement_will_do(client, staff, de
     assert not Application.objects.filter(state=ApplicationState.LABELLED).exists()
 
 
+def test_confirmation_page_previews_the_mail_of_each_outcome_before_the_button(
+    client, staff, decided, wave
+):
+    """Issue 11, defect 3: each outcome's mail as its holder will read it, with a link to
+    adjust its text; the wave's own text when staff wrote one."""
+    strong, middle, weak, refused = decided
+    WaveMailText.objects.create(
+        wave=wave,
+        kind=JuryOutcome.REFUSED.value,
+        subject="Réponse du jury pour %(reference)s",
+        body="Merci, %(holder)s, pour « %(title)s ».",
+    )
+    login(client, staff)
+
+    html = _html(client.get(reverse("reviews:announce", args=[wave.pk])))
+
+    previews_at = html.index("Les e-mails que recevront les porteurs")
+    assert previews_at < html.index('name="confirm"')
+    previews = html[previews_at : html.index('name="confirm"')].replace("\u00a0", " ")
+    assert f"Votre projet {strong.reference} reçoit le Label Euralens" in previews
+    assert f"Bonjour {strong.owner.full_name}," in previews
+    assert f"« {strong.title} »" in previews
+    assert f"Votre projet {middle.reference} reçoit le Label Espoirs" in previews
+    assert f"Aperçu avec le dossier {weak.reference}" in previews
+    assert f"Réponse du jury pour {refused.reference}" in previews
+    assert f"Merci, {refused.holder_name}, pour « {refused.title} »." in previews
+    assert LABEL_MOTIVATION not in previews  # the motivation is read in the holder's space
+    mail_texts = reverse("label:wave_mail_texts", kwargs={"pk": wave.pk})
+    for outcome in JuryOutcome:
+        assert f'href="{mail_texts}#courrier-{outcome.value}"' in previews
+    assert previews.count("Modifier ce texte") == 4
+
+
+def test_an_outcome_without_a_file_is_previewed_with_sample_values(client, staff, wave):
+    close_call(wave)
+    only = file_in_deliberation(wave, title="Seul dossier", reviews=[{"value": 3}])
+    decision_for(only, outcome=JuryOutcome.DEFERRED, motivation="À retravailler.")
+    login(client, staff)
+
+    html = _html(client.get(reverse("reviews:announce", args=[wave.pk])))
+
+    assert f"Aperçu avec le dossier {only.reference}" in html
+    assert html.count("valeurs d'exemple") == 3
+    assert "Bonjour Camille Martin," in html
+
+
 def test_file_without_decision_blocks_and_is_listed(client, staff, decided, wave):
     late = file_in_deliberation(wave, title="Dossier sans décision", reviews=[{"value": 2}])
     login(client, staff)
@@ -189,7 +235,11 @@ def test_announcement_applies_every_decision_mails_and_publishes(
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         Application.objects.filter(pk__in=expected).values_list("owner__email", flat=True)
     )
-    assert all("Décision du jury" in message.subject for message in mail.outbox)
+    # Each holder gets the wave's mail of their outcome (issue 11, defect 3).
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert "reçoit le Label Euralens" in subjects[strong.owner.email]
+    assert "reçoit le Label Espoirs" in subjects[middle.owner.email]
+    assert "Décision du jury" in subjects[weak.owner.email]
     assert all(LABEL_MOTIVATION not in message.body for message in mail.outbox)
 
     # Labelled projects only: a published catalogue entry and a rendered certificate each.

@@ -102,6 +102,7 @@ EXPECTED = {
     "jury_decision": STAFF,
     "jury_recuse": {"jury"},
     "announce": STAFF,
+    "jury_composition": STAFF,
     "revoke_label": STAFF,
     "criteria_grid": STAFF,
     "committees": STAFF,

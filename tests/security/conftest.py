@@ -39,6 +39,7 @@ def fingerprint():
         "certificates",
         "catalogue",
         "privacy",
+        "django_otp_webauthn",
     ):
         for model in apps.get_app_config(app_label).get_models():
             if model._meta.label_lower in FINGERPRINT_EXCLUDED:
@@ -102,9 +103,22 @@ class World:
         self.jury_session = session_model.objects.create(
             wave=wave, held_on=date(2026, 10, 14), place="Lens"
         )
+        self._passkey = apps.get_model("django_otp_webauthn", "WebAuthnCredential").objects.create(
+            user=self.owner,
+            name=f"{SECRET} clé",
+            confirmed=True,
+            credential_id=b"victim-credential",
+            public_key=b"public-key",
+            aaguid="00000000-0000-0000-0000-000000000000",
+            credential_id_sha256="5" * 64,
+        )
 
     def attachment(self, key):
         return self.files[key].attachments.first()
+
+    def passkey(self):
+        """The owner's passkey."""
+        return self._passkey
 
     def clients(self, roles):
         """A logged-in client per role ("anonymous" gets a fresh one)."""

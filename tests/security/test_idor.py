@@ -31,6 +31,8 @@ AREAS = {
     },
     "jury/": {"owner", "other_applicant", "reviewer", "anonymous"},
     "certificats/": {"other_applicant", "reviewer", "jury_member", "anonymous"},
+    # The account's own pages that take an id: its passkeys.
+    "comptes/": {"other_applicant", "reviewer", "jury_member", "instruction", "anonymous"},
 }
 # Applicant-area routes the instruction team may use on any file (DESIGN.md §4: staff see
 # every file): the documents and the receipt.
@@ -38,6 +40,8 @@ SHARED_WITH_STAFF = {
     "applications:attachment_download",
     "applications:receipt",
     "applications:dossier_pdf",
+    # A holder's proposed project photo: staff look at it before deciding.
+    "catalogue:photo_file",
 }
 # A POST that would do harm if any check were missing: fields of the usual forms.
 HARMFUL_POST = {
@@ -128,10 +132,16 @@ def _object_for(view_name, parameter, application, world):
         if namespace == "reviews":
             return world.attachment("in_review").pk
         return application.attachments.first().pk
+    if parameter == "pk" and view_name.startswith("accounts:passkey_"):
+        return world.passkey().pk
+    if parameter == "pk" and view_name.startswith("catalogue:photo_"):
+        return world.project_photo.pk
     if parameter == "pk":
         table = {
             "certificates:download": world.certificate.pk,
             "label:wave_update": world.wave.pk,
+            "label:wave_mail_texts": world.wave.pk,
+            "label:wave_eligibility": world.wave.pk,
             "reviews:review": world.assignment.pk,
             "reviews:engagement": world.assignment.pk,
             "reviews:accept": world.assignment.pk,
@@ -160,6 +170,29 @@ def _refused(role, response):
             response.status_code == 302 and location.startswith(reverse(settings.LOGIN_URL))
         ) or (response.status_code == 401)
     return False
+
+
+@pytest.fixture(autouse=True)
+def _project_photo(request):
+    """The labelled file's project photo, proposed by its holder, for the catalogue's photo
+    routes; made before the test takes its fingerprint of the database."""
+    if "catalogue:photo_" not in request.node.name:
+        return
+    from catalogue.photos import photo_propose
+    from catalogue.services import catalogue_entry_publish_from_application
+    from demo.photos import scene_jpeg
+
+    world = request.getfixturevalue("world")
+    application = world.files["labelled"]
+    entry = catalogue_entry_publish_from_application(application)
+    world.project_photo = photo_propose(
+        entry=entry,
+        by=application.owner,
+        upload=scene_jpeg("jardins"),
+        alt=f"{SECRET} photo",
+        credit="Porteur",
+        consent=True,
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,94 @@
+"""Photos of labelled projects proposed by their holders (imported by catalogue/models.py)."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+
+class PhotoStatus(models.TextChoices):
+    PENDING = "pending", _("en attente de validation")
+    APPROVED = "approved", _("publiée")
+    REJECTED = "rejected", _("refusée")
+    # A published photo that a later approval took the place of: kept for the record.
+    REPLACED = "replaced", _("remplacée par une photo plus récente")
+
+
+def project_photo_upload_to(instance, filename):
+    """A random name in private storage: the proposal is served only through checked views."""
+    return f"private/catalogue-photos/{secrets.token_hex(16)}.jpg"
+
+
+class ProjectPhoto(models.Model):
+    """A photo of a labelled project proposed by its holder, published once staff approve it.
+
+    ``file`` is the upload re-encoded as a JPEG (EXIF data dropped); the public sizes are
+    rendered from it on approval into the entry's ``picture`` (catalogue/pictures.py).
+    """
+
+    entry = models.ForeignKey(
+        "catalogue.CatalogueEntry",
+        verbose_name=_("projet"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    file = models.ImageField(
+        _("photo"),
+        upload_to=project_photo_upload_to,
+        max_length=200,
+    )
+    width = models.PositiveIntegerField(_("largeur"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("hauteur"), default=0, editable=False)
+    alt = models.CharField(_("texte alternatif"), max_length=250)
+    credit = models.CharField(_("crédit"), max_length=200)
+    consent_at = models.DateTimeField(_("consentement à la publication donné le"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposée par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=PhotoStatus.choices, default=PhotoStatus.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("examinée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("examinée le"), null=True, blank=True)
+    rejection_reason = models.TextField(_("motif du refus"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("photo proposée")
+        verbose_name_plural = _("photos proposées")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            # One published photo per project: an approval replaces the previous one.
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(status="approved"),
+                name="catalogue_one_approved_photo",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="catalogue_photo_status")]
+
+    def __str__(self):
+        return f"{self.entry_id} {self.get_status_display()}"
+
+
+@receiver(post_delete, sender=ProjectPhoto)
+def _photo_deleted(sender, instance, **kwargs):
+    """A deleted proposal (replaced, or gone with its project) leaves no private file behind."""
+    if instance.file:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))
