@@ -248,10 +248,10 @@ def test_dashboard_query_count_does_not_grow(
         staff_application(open_wave, number=number, communes=[LENS, BETHUNE])
     staff_client.get(URL)  # warm the session and the permission caches
 
-    # session, user, roles, waves, page count, the to-do's five lines (one query each),
-    # state counts, communes of the filter select, page rows, their communes
-    # One more than before issue 12: the wave's form, read once (the stage column).
-    with django_assert_num_queries(15):
+    # session, user, roles, waves, page count, the to-do's six lines (one query each),
+    # state counts, communes of the filter select, page rows, their communes, and the
+    # wave's form, read once (the stage column).
+    with django_assert_num_queries(16):
         response = staff_client.get(URL, {"q": "jardins", "agglomeration": "CALL", "commune": ""})
 
     assert len(table_titles(response)) == min(count, 25)

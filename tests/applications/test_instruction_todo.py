@@ -51,6 +51,7 @@ def test_todo_lines_come_in_order_with_the_reviews_lines_registered(open_wave):
         "reviews_overdue",
         "reviews_all_in",
         "decisions_missing",
+        "catalogue_photos_pending",
     ]
     assert all(entry.count == 0 for entry in todo_for_wave(open_wave))
 
@@ -127,7 +128,8 @@ def test_todo_query_count_is_constant(open_wave, django_assert_num_queries, coun
         )
         application_in_state(S.DELIBERATION, wave=open_wave)
 
-    with django_assert_num_queries(5):
+    # One query per line: five of the wave's files, one of the photos awaiting staff.
+    with django_assert_num_queries(6):
         entries = by_key(todo_for_wave(open_wave))
 
     assert entries["refiled"].count == count

@@ -134,3 +134,26 @@ class World:
 @pytest.fixture
 def world(roles, open_wave):
     return World(open_wave)
+
+
+@pytest.fixture(autouse=True)
+def _project_photo(request):
+    """The labelled file's project photo, proposed by its holder, for the catalogue's photo
+    routes; made before the test takes its fingerprint of the database."""
+    if "catalogue:photo_" not in request.node.name:
+        return
+    from catalogue.photos import photo_propose
+    from catalogue.services import catalogue_entry_publish_from_application
+    from demo.photos import scene_jpeg
+
+    world = request.getfixturevalue("world")
+    application = world.files["labelled"]
+    entry = catalogue_entry_publish_from_application(application)
+    world.project_photo = photo_propose(
+        entry=entry,
+        by=application.owner,
+        upload=scene_jpeg("jardins"),
+        alt=f"{SECRET} photo",
+        credit="Porteur",
+        consent=True,
+    )
