@@ -257,8 +257,14 @@ def form_rows_create(call_form, declaration=DEFAULT_FORM, *, section_model, ques
 
 
 def form_default_create(wave, *, form_model, section_model, question_model):
-    """Give a wave that has none the default form (idempotent); returns the form."""
-    call_form, created = form_model.objects.get_or_create(wave_id=wave.pk)
-    if created:
-        form_rows_create(call_form, section_model=section_model, question_model=question_model)
+    """Give a wave that has none the default form (idempotent); returns the form.
+
+    The form and its rows are written in one transaction: a request that reads the wave's
+    form at the same moment (the first applicants of a wave made without one) waits for the
+    whole form, never sees it half-built.
+    """
+    with transaction.atomic():
+        call_form, created = form_model.objects.get_or_create(wave_id=wave.pk)
+        if created:
+            form_rows_create(call_form, section_model=section_model, question_model=question_model)
     return call_form
