@@ -14,8 +14,9 @@ K = QuestionKind
 
 ATTACHMENT_ACCEPT = [".pdf", ".png", ".jpg", ".jpeg", ".odt", ".docx", ".ods", ".xlsx"]
 ATTACHMENT_MAX_SIZE_MB = 10
-# Reviewers and jury read every answer (issue 11, defect 5); the public page only these.
-PUBLIC_KEYS = frozenset({"title", "summary", "communes", "themes"})
+# Reviewers and jury read every answer (issue 11, defect 5); the public page only these (the
+# description is the catalogue entry's text once the project is labelled, as before issue 12).
+PUBLIC_KEYS = frozenset({"title", "summary", "communes", "themes", "description"})
 
 
 def _builtin(field, label, *, required=True, help_text="", options=None):

@@ -105,13 +105,19 @@ def test_the_default_form_is_todays_dossier():
     assert not spec.locked
 
 
-def test_visibility_reviewers_and_jury_see_everything_the_public_four_fields():
+def test_visibility_reviewers_and_jury_see_everything_the_public_what_the_catalogue_shows():
     spec = form_for(WaveFactory())
     every = [q.key for q in spec.questions()]
     assert [q.key for q in spec.visible_for("staff")] == every
     assert [q.key for q in spec.visible_for("reviewer")] == every
     assert [q.key for q in spec.visible_for("jury")] == every
-    assert {q.key for q in spec.visible_for("public")} == {"title", "summary", "communes", "themes"}
+    assert {q.key for q in spec.visible_for("public")} == {
+        "title",
+        "summary",
+        "communes",
+        "themes",
+        "description",
+    }
 
 
 def test_form_for_reads_in_two_queries_then_one_and_sees_edits():

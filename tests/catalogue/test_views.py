@@ -484,7 +484,8 @@ def test_related_projects_are_searched_once_per_version_of_the_catalogue(
 @pytest.mark.django_db
 def test_publishing_copies_only_the_answers_the_form_makes_public():
     """The catalogue's description is made of the answers the wave's form shows the public:
-    none by default (title, summary, communes and themes are columns of their own)."""
+    the description by default (title, summary, communes and themes are columns of their
+    own); an answer staff keep from the public stays out."""
     from callforms.declaration import form_for
     from callforms.models import CallForm, Question
     from catalogue.services import catalogue_entry_publish_from_application
@@ -494,13 +495,15 @@ def test_publishing_copies_only_the_answers_the_form_makes_public():
     wave = application.wave
     form_for(wave)
 
-    assert catalogue_entry_publish_from_application(application).description == ""
+    entry = catalogue_entry_publish_from_application(application)
+    assert entry.description == "Création de jardins partagés sur trois friches minières."
 
-    Question.objects.filter(section__form__wave=wave, key="description").update(visible_public=True)
+    Question.objects.filter(section__form__wave=wave, key="description").update(
+        visible_public=False
+    )
     call_form = CallForm.objects.get(wave=wave)
     call_form.version += 1
     call_form.save()
     application.wave = type(wave).objects.get(pk=wave.pk)
 
-    entry = catalogue_entry_publish_from_application(application)
-    assert entry.description == "Création de jardins partagés sur trois friches minières."
+    assert catalogue_entry_publish_from_application(application).description == ""
