@@ -7,4 +7,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Candidatures")
 
     def ready(self):
-        from applications import receivers  # noqa: F401 -- callforms' answer counter and signal
+        from applications import (
+            receivers,  # noqa: F401 -- callforms' answer counter and signal
+            tasks,  # noqa: F401 -- registers the tasks its services queue by name (exports)
+        )

@@ -235,8 +235,12 @@ def _prepare(applications, columns):
     return applications
 
 
-def export_rows(applications, columns):
-    """The header and one row of raw values per filed application (drafts are left out)."""
+def export_rows(applications, columns, progress=None):
+    """The header and one row of raw values per filed application (drafts are left out).
+
+    `progress(done, total)`, when given, is called after every tenth of the rows (and once
+    at the end), so a caller that stores it costs at most ten writes whatever the length.
+    """
     applications = [
         application
         for application in _prepare(applications, columns)
@@ -246,8 +250,14 @@ def export_rows(applications, columns):
     for column in columns:
         flat.extend(column.expand(applications) if column.expand else [column])
     yield [str(column.label) for column in flat]
-    for application in applications:
+    total = len(applications)
+    step = max(1, -(-total // 10))
+    for done, application in enumerate(applications, start=1):
         yield [column.value_getter(application) for column in flat]
+        if progress is not None and (done % step == 0 or done == total):
+            progress(done, total)
+    if progress is not None and total == 0:
+        progress(0, 0)
 
 
 def _safe_text(value):
@@ -276,11 +286,11 @@ def _csv_cell(value):
     return _safe_text(str(value))
 
 
-def export_csv(applications, columns):
+def export_csv(applications, columns, progress=None):
     """The export as CSV bytes: UTF-8 with a byte-order mark and ";", as French Excel reads."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for index, row in enumerate(export_rows(applications, columns)):
+    for index, row in enumerate(export_rows(applications, columns, progress)):
         writer.writerow(row if index == 0 else [_csv_cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -294,9 +304,9 @@ def _xlsx_cell(value):
     return _safe_text(str(value))
 
 
-def export_xlsx(applications, columns):
+def export_xlsx(applications, columns, progress=None):
     """The export as an XLSX workbook (bytes): a bold, frozen header row and typed cells."""
-    rows = export_rows(applications, columns)
+    rows = export_rows(applications, columns, progress)
     header = next(rows)
     body = [[_xlsx_cell(value) for value in row] for row in rows]
     workbook = Workbook()
@@ -324,8 +334,9 @@ def export_xlsx(applications, columns):
     return output.getvalue()
 
 
-def export_render(applications, columns, export_format):
+def export_render(applications, columns, export_format, progress=None):
     """(bytes, content type, extension) of the export in a format of EXPORT_FORMATS."""
     _label, content_type, extension = EXPORT_FORMATS[export_format]
     render = export_xlsx if export_format == "xlsx" else export_csv
-    return render(applications, columns), content_type, extension
+    return render(applications, columns, progress), content_type, extension
+

@@ -84,3 +84,8 @@ rules.add_perm(
 
 # Instruction's moves (DESIGN.md §3 "by instruction")
 rules.add_perm("applications.instruct_application", is_instruction_on_filed)
+
+# Exports of the staff table (applications/exports.py): any instruction staff member past the
+# second factor may follow and download an export of the wave, not only the one who asked,
+# since the table it copies is theirs to read too.
+rules.add_perm("applications.view_export_job", is_instruction)

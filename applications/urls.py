@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.views import applicant, call, dossier, dossier_pdf, instruction
+from applications.views import applicant, call, dossier, dossier_pdf, exports, instruction
 
 app_name = "applications"
 
@@ -79,8 +79,26 @@ urlpatterns = [
     path("instruction/", instruction.InstructionHomeView.as_view(), name="instruction_home"),
     path(
         "instruction/export/",
-        instruction.InstructionExportView.as_view(),
+        exports.InstructionExportView.as_view(),
         name="instruction_export",
+    ),
+    # An export's page and JSON state show no data (names without "export": not audited
+    # reads); its file is handed over by instruction_export_download, audited as an export.
+    path("instruction/export/<int:pk>/", exports.ExportJobView.as_view(), name="instruction_job"),
+    path(
+        "instruction/export/<int:pk>/etat/",
+        exports.ExportJobStateView.as_view(),
+        name="instruction_job_state",
+    ),
+    path(
+        "instruction/export/<int:pk>/relancer/",
+        exports.ExportJobRetryView.as_view(),
+        name="instruction_job_retry",
+    ),
+    path(
+        "instruction/export/<int:pk>/telecharger/",
+        exports.ExportJobDownloadView.as_view(),
+        name="instruction_export_download",
     ),
     path(
         "instruction/actions/",

@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 AUDITED_READS = {
     "applications:instruction_detail": AuditAction.VIEW,
     "applications:instruction_export": AuditAction.EXPORT,
+    # The file of an export written in the background (applications/views/exports.py).
+    "applications:instruction_export_download": AuditAction.EXPORT,
     "applications:attachment_download": AuditAction.DOWNLOAD,
     "applications:receipt": AuditAction.DOWNLOAD,
     "reviews:review": AuditAction.VIEW,

@@ -2,6 +2,7 @@
 
 from applications.models.application import Application
 from applications.models.attachments import Attachment
+from applications.models.exports import ExportJob, ExportStatus
 from applications.models.history import ApplicationEvent, Message
 from applications.models.interest import ExpressionOfInterest
 from applications.models.notes import StaffNote
@@ -12,6 +13,8 @@ __all__ = [
     "ApplicationEvent",
     "Attachment",
     "DraftReminder",
+    "ExportJob",
+    "ExportStatus",
     "ExpressionOfInterest",
     "Message",
     "ReminderKind",

@@ -9,13 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from applications import selectors, services, workflow
@@ -23,12 +22,6 @@ from applications.answers import wave_form
 from applications.bulk import EXPORT_ACTION, bulk_action_get, bulk_actions, bulk_run
 from applications.conditions import eligibility_checklist_items
 from applications.enums import ApplicationState
-from applications.exports import (
-    EXPORT_FORMATS,
-    export_columns,
-    export_columns_for,
-    export_render,
-)
 from applications.forms_instruction import (
     BulkSelectionForm,
     DeclareEligibleForm,
@@ -98,7 +91,10 @@ class InstructionHomeView(InstructionAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         waves, wave = _selected_wave(self.request)
-        form = StaffApplicationFilterForm(self.request.GET or None)
+        spec = wave_form(wave) if wave is not None else None
+        # The stage column and filter follow the form's question of that key, if any.
+        stage_question = spec.question("stage") if spec is not None else None
+        form = StaffApplicationFilterForm(self.request.GET or None, stage_question=stage_question)
         filters = form.filters()
         context.update(waves=waves, wave=wave, filter_form=form, filters=filters)
         if wave is None:
@@ -108,11 +104,9 @@ class InstructionHomeView(InstructionAccessMixin, TemplateView):
         )
         counts = selectors.application_state_counts(wave)
         sort = filters.get("sort", "reference")
-        spec = wave_form(wave)
         context.update(
             page=page,
-            # The stage column shows the answer to the form's question of that key, if any.
-            stage_question=spec.question("stage"),
+            stage_question=stage_question,
             todo=todo_for_wave(wave),
             counts=counts,
             # Drafts are counted apart (for the reminders) and never linked: staff do not read them.
@@ -150,7 +144,7 @@ class InstructionBulkView(InstructionAccessMixin, TemplateView):
     The first post (from the table) shows the files and what the action asks for; nothing
     changes before « Confirmer ». The second applies the action through the workflow, once
     per file, and reports which files moved and which were refused, and why. The export
-    changes nothing and is downloaded at once.
+    changes nothing: it goes to the export's page (applications/views/exports.py).
     """
 
     template_name = "applications/instruction_bulk.html"
@@ -237,34 +231,6 @@ def _sort_links(sort):
             "aria_sort": ("descending" if descending else "ascending") if active else "",
         }
     return links
-
-
-class InstructionExportView(InstructionAccessMixin, View):
-    """The filtered table of a wave as a CSV or XLSX file, with the chosen columns."""
-
-    def get(self, request, *args, **kwargs):
-        _waves, wave = _selected_wave(request)
-        if wave is None:
-            raise Http404
-        # Like the table's filters, an unknown format or column is ignored, not an error.
-        export_format = request.GET.get("format")
-        if export_format not in EXPORT_FORMATS:
-            export_format = "csv"
-        columns = export_columns_for(request.GET.getlist("columns")) or export_columns()
-        ids = [value for value in request.GET.getlist("ids") if value.isdigit()]
-        if ids:
-            # The bulk action « Exporter la sélection »: the ticked files only.
-            applications = selectors.application_list_selected_for_staff(wave, ids)
-        else:
-            filters = StaffApplicationFilterForm(request.GET).filters()
-            applications = selectors.application_list_for_staff(wave, filters)
-        content, content_type, extension = export_render(applications, columns, export_format)
-        stamp = timezone.localdate().isoformat()
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="candidatures-{wave.short_code}-{stamp}.{extension}"'
-        )
-        return response
 
 
 # The staff page of one application

@@ -8,14 +8,15 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.db.models import Value
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from applications import exports
+from applications import export_jobs, exports
 from applications.enums import ApplicationState as S
 from applications.exports import export_columns_for, export_csv, register_export_column
-from applications.models import Application
+from applications.models import Application, ExportJob, ExportStatus
 from callforms.declaration import form_for
 from tests.applications.test_instruction_dashboard import BETHUNE, LENS, staff_application
 from tests.conftest import login
@@ -42,14 +43,34 @@ def scratch_column():
     exports._REGISTRY.update(saved)
 
 
+def export(client, params=None, url=URL):
+    """Ask for an export as the dashboard does, let the (eager) task write it, download it.
+
+    The download's body is in `content_bytes`. Other test modules use it too.
+    """
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = client.get(url, params or {})
+    job = ExportJob.objects.latest("pk")
+    assert asked.status_code == 302
+    assert asked["Location"] == reverse("applications:instruction_job", kwargs={"pk": job.pk})
+    job.refresh_from_db()
+    assert (job.status, job.progress) == (ExportStatus.DONE, 100)
+    response = client.get(
+        reverse("applications:instruction_export_download", kwargs={"pk": job.pk})
+    )
+    assert response.status_code == 200
+    response.content_bytes = b"".join(response.streaming_content)
+    return response
+
+
 def parse_csv(response):
-    raw = response.content
+    raw = response.content_bytes
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark for French Excel"
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
 
 
 def parse_xlsx(response):
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content_bytes)).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
@@ -63,8 +84,8 @@ def test_csv_export_has_the_chosen_columns_and_french_conventions(staff_client, 
         total_cost=Decimal("20000.50"),
     )
 
-    response = staff_client.get(
-        URL, {"format": "csv", "columns": ["reference", "title", "communes", "total_cost"]}
+    response = export(
+        staff_client, {"format": "csv", "columns": ["reference", "title", "communes", "total_cost"]}
     )
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -82,8 +103,8 @@ def test_xlsx_export_has_typed_cells_and_the_chosen_columns(staff_client, open_w
         submitted_at=datetime.fromisoformat("2026-04-02T10:30:00+02:00")
     )
 
-    response = staff_client.get(
-        URL,
+    response = export(
+        staff_client,
         {"format": "xlsx", "columns": ["submitted_at", "reference", "financed", "agglomeration"]},
     )
 
@@ -102,8 +123,8 @@ def test_export_applies_the_current_filters_and_search(staff_client, open_wave):
     staff_application(open_wave, number=2, title="Jardins de Lens", themes=["energie"])
     staff_application(open_wave, number=3, title="Bethune mobilités", state=S.ELIGIBLE)
 
-    response = staff_client.get(
-        URL,
+    response = export(
+        staff_client,
         {"format": "csv", "columns": ["title"], "q": "béthune", "state": S.SUBMITTED},
     )
 
@@ -123,7 +144,7 @@ def test_export_of_the_chosen_wave_only(staff_client, open_wave):
     staff_application(open_wave, title="Onzième")
     staff_application(older, title="Dixième")
 
-    response = staff_client.get(URL, {"wave": "10", "columns": ["title"]})
+    response = export(staff_client, {"wave": "10", "columns": ["title"]})
 
     assert parse_csv(response) == [["Titre du projet"], ["Dixième"]]
 
@@ -131,7 +152,7 @@ def test_export_of_the_chosen_wave_only(staff_client, open_wave):
 def test_export_ignores_unknown_columns_and_formats(staff_client, open_wave):
     staff_application(open_wave, number=1)
 
-    response = staff_client.get(URL, {"format": "pdf", "columns": ["password", "reference"]})
+    response = export(staff_client, {"format": "pdf", "columns": ["password", "reference"]})
 
     assert parse_csv(response) == [["Référence"], ["EL11-0001"]]
 
@@ -139,7 +160,7 @@ def test_export_ignores_unknown_columns_and_formats(staff_client, open_wave):
 def test_export_without_columns_gives_every_column(staff_client, open_wave):
     staff_application(open_wave, number=1)
 
-    rows = parse_csv(staff_client.get(URL))
+    rows = parse_csv(export(staff_client))
 
     # Every registered column, the « answers » one standing for one column per question of
     # the wave's form that is not a builtin, in form order.
@@ -156,7 +177,7 @@ def test_export_without_columns_gives_every_column(staff_client, open_wave):
 def test_export_neutralises_formulas_written_by_applicants(staff_client, open_wave, export_format):
     staff_application(open_wave, title='=HYPERLINK("http://evil.example","clic")')
 
-    response = staff_client.get(URL, {"format": export_format, "columns": ["title"]})
+    response = export(staff_client, {"format": export_format, "columns": ["title"]})
 
     rows = parse_csv(response) if export_format == "csv" else parse_xlsx(response)
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example","clic")'
@@ -174,7 +195,7 @@ def test_registered_column_is_offered_and_exported_with_its_prefetch(
     staff_application(open_wave, number=1)
 
     dashboard = staff_client.get(reverse("applications:instruction_home"))
-    response = staff_client.get(URL, {"columns": ["reference", "scratch_score"]})
+    response = export(staff_client, {"columns": ["reference", "scratch_score"]})
 
     assert 'value="scratch_score"' in dashboard.content.decode()
     assert parse_csv(response) == [["Référence", "Colonne d'essai"], ["EL11-0001", "72,50"]]
@@ -202,36 +223,41 @@ BASE_KEYS = [
 ]
 
 
-@pytest.mark.parametrize("count", [3, 50])
-def test_export_query_count_does_not_grow(
-    staff_client, open_wave, django_assert_num_queries, count
-):
+def _run_export(wave, parameters):
+    job = ExportJob.objects.create(wave=wave, parameters=parameters, format="csv")
+    with CaptureQueriesContext(connection) as queries:
+        export_jobs.export_job_run(job.pk)
+    job.refresh_from_db()
+    return job, queries
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_export_task_query_count_does_not_grow(open_wave, django_assert_num_queries, count):
     for number in range(1, count + 1):
         staff_application(open_wave, number=number)
-    staff_client.get(URL)  # warm the session and permission caches
+    _run_export(open_wave, {})  # warm the caches (the wave's form, the communes)
+    job = ExportJob.objects.create(wave=open_wave, parameters={"columns": BASE_KEYS}, format="xlsx")
+    # take the job, read it, the communes of the filter form, rows, their communes, the
+    # sections of the wave's form (financing total), ten progress writes (one per tenth of
+    # the rows), the file's row
+    with django_assert_num_queries(17):
+        export_jobs.export_job_run(job.pk)
 
-    # session, user, roles, waves, the communes of the filter form (French order, sorted in
-    # Python), rows, their communes, their financing lines, the audit trail's row of the
-    # export (label/audit.py)
-    with django_assert_num_queries(9):
-        response = staff_client.get(URL, {"format": "xlsx", "columns": BASE_KEYS})
-
-    assert len(parse_xlsx(response)) == count + 1
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.row_count) == (ExportStatus.DONE, 100, count)
 
 
-def test_export_of_every_registered_column_costs_the_same_for_3_or_50(staff_client, open_wave):
+def test_export_of_every_registered_column_costs_the_same_for_10_or_60(open_wave):
     """Columns added by other apps (the review scores) must prefetch too."""
-    for number in range(1, 4):
+    for number in range(1, 11):
         staff_application(open_wave, number=number)
-    staff_client.get(URL)
-    with CaptureQueriesContext(connection) as few:
-        staff_client.get(URL, {"format": "csv"})
-    for number in range(4, 51):
+    _run_export(open_wave, {"format": ["csv"]})  # warm the caches (the wave's form)
+    _job, few = _run_export(open_wave, {"format": ["csv"]})
+    for number in range(11, 61):
         staff_application(open_wave, number=number)
-    with CaptureQueriesContext(connection) as many:
-        response = staff_client.get(URL, {"format": "csv"})
+    job, many = _run_export(open_wave, {"format": ["csv"]})
 
-    assert len(parse_csv(response)) == 51
+    assert job.row_count == 60
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
@@ -275,7 +301,7 @@ def test_export_gives_a_question_staff_added_its_column_in_form_order(staff_clie
         answers={**application.answers, "budget_public": "1500.50", "has_site": True}
     )
 
-    rows = parse_csv(staff_client.get(URL, {"columns": ["reference", "answers"]}))
+    rows = parse_csv(export(staff_client, {"columns": ["reference", "answers"]}))
 
     header = rows[0]
     # « projet » questions in form order: the new ones after « État d'avancement ».

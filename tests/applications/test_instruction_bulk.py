@@ -12,6 +12,7 @@ from applications.enums import Transition
 from applications.models import Application, ApplicationEvent, Message
 from label.models import OutboxMail
 from reviews.models import Assignment
+from tests.applications.test_exports import export
 from tests.conftest import login
 from tests.factories import ApplicationFactory
 from tests.factories.reviews import CommitteeFactory, ReviewerFactory, application_in_state
@@ -123,9 +124,10 @@ def test_export_of_the_selection_has_only_the_ticked_files(staff_client, open_wa
     application_in_state(S.SUBMITTED, wave=open_wave, title="Pas coché")
 
     response = post(staff_client, "export", [ticked])
-    export = staff_client.get(response["Location"])
+    # The export is written in the background: the job's file has the ticked files only.
+    download = export(staff_client, url=response["Location"])
 
-    content = export.content.decode("utf-8")
+    content = download.content_bytes.decode("utf-8")
     assert "Coché" in content
     assert "Pas coché" not in content
 

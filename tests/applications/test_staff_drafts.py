@@ -7,6 +7,7 @@ from applications.enums import ApplicationState as S
 from applications.exports import export_columns, export_csv
 from applications.models import Application
 from applications.selectors import application_get_for_staff, application_list_for_staff
+from tests.applications.test_exports import export
 from tests.conftest import login
 from tests.factories import ApplicationFactory, AttachmentFactory
 
@@ -98,12 +99,12 @@ def test_export_leaves_drafts_out_whatever_the_query(staff_client, open_wave, dr
     filed(open_wave, "Dossier déposé")
 
     content = export_csv(Application.objects.all(), export_columns()).decode("utf-8")
-    response = staff_client.get(reverse("applications:instruction_export"), {"format": "csv"})
+    response = export(staff_client, {"format": "csv"})
 
     assert "Dossier déposé" in content
     assert "Brouillon secret" not in content
-    assert "Brouillon secret" not in response.content.decode("utf-8")
-    assert "Dossier déposé" in response.content.decode("utf-8")
+    assert "Brouillon secret" not in response.content_bytes.decode("utf-8")
+    assert "Dossier déposé" in response.content_bytes.decode("utf-8")
     assert list(application_list_for_staff(open_wave)) == [
         Application.objects.get(title="Dossier déposé")
     ]

@@ -1,0 +1,124 @@
+"""Exports of the staff table, written in the background: ask, follow, download, retry.
+
+The dashboard's form and the bulk action « Exporter la sélection » still send their query
+string to /instruction/export/; it now records an ExportJob and redirects to its page, where
+a progress bar follows the task (static/js/export-progress.js polls the JSON state; without
+JavaScript, the « Actualiser » link reloads the page). The file is served only through the
+download view, which the audit middleware records as an export (label/audit.py).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from applications.export_jobs import (
+    EXPORT_KEEP_DAYS,
+    export_job_create,
+    export_job_file_name,
+    export_job_retry,
+    export_parameters,
+)
+from applications.exports import EXPORT_FORMATS
+from applications.models import ExportJob, ExportStatus
+from applications.views.instruction import InstructionAccessMixin, _selected_wave
+
+
+class InstructionExportView(InstructionAccessMixin, View):
+    """Record an export of the filtered table (or of the ticked files) and go to its page."""
+
+    def get(self, request, *args, **kwargs):
+        _waves, wave = _selected_wave(request)
+        if wave is None:
+            raise Http404
+        job = export_job_create(
+            wave=wave, parameters=export_parameters(request.GET), by=request.user
+        )
+        return redirect("applications:instruction_job", pk=job.pk)
+
+
+class ExportJobMixin(InstructionAccessMixin):
+    """Loads the export of the URL once the role is checked, then its object rule."""
+
+    job = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perm("label.access_instruction_area"):
+            self.job = get_object_or_404(ExportJob.objects.select_related("wave"), pk=kwargs["pk"])
+            if not request.user.has_perm("applications.view_export_job", self.job):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def job_state(job):
+    """What the page and its JSON say about an export."""
+    return {
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "progress": job.progress,
+        "row_count": job.row_count,
+        "download_url": (
+            reverse("applications:instruction_export_download", kwargs={"pk": job.pk})
+            if job.status == ExportStatus.DONE
+            else ""
+        ),
+    }
+
+
+class ExportJobView(ExportJobMixin, TemplateView):
+    """The page of one export: its progress, then « Télécharger » or « Relancer »."""
+
+    template_name = "applications/export_job.html"
+
+    def get_context_data(self, **kwargs):
+        job = self.job
+        return super().get_context_data(
+            job=job,
+            state=job_state(job),
+            format_label=EXPORT_FORMATS[job.format][0],
+            keep_days=EXPORT_KEEP_DAYS,
+            home_url=f"{reverse('applications:instruction_home')}?wave={job.wave.number}",
+            **kwargs,
+        )
+
+
+class ExportJobStateView(ExportJobMixin, View):
+    """The state of an export as JSON, polled by static/js/export-progress.js."""
+
+    def get(self, request, *args, **kwargs):
+        response = JsonResponse(job_state(self.job))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ExportJobDownloadView(ExportJobMixin, View):
+    """The export's file, once written (audited as an export by label/audit.py)."""
+
+    def get(self, request, *args, **kwargs):
+        job = self.job
+        if job.status != ExportStatus.DONE or not job.file:
+            raise Http404
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, as_attachment=True, filename=export_job_file_name(job))
+        response["Content-Type"] = EXPORT_FORMATS[job.format][1]
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ExportJobRetryView(ExportJobMixin, View):
+    """Queue a failed export again with the same parameters."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if export_job_retry(self.job):
+            messages.success(request, _("L'export a été relancé."))
+        else:
+            messages.info(request, _("Cet export n'a pas échoué : il n'y a rien à relancer."))
+        return redirect("applications:instruction_job", pk=self.job.pk)
