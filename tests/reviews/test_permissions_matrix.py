@@ -137,6 +137,13 @@ PK_OF = {
     "jury_recuse": "deliberation_file",
     "revoke_label": "application",
 }
+# In the applications app, `pk` is the application's, except for the staff exports' routes.
+APPLICATIONS_PK_OF = {
+    "instruction_job": "export_job",
+    "instruction_job_state": "export_job",
+    "instruction_job_retry": "export_job",
+    "instruction_export_download": "export_job",
+}
 
 
 def _expected(namespace, name):
@@ -209,8 +216,19 @@ def world(roles):
         "attachment": Attachment.objects.filter(application=application).first(),
         "assignment": assigned,
         "conflicted_assignment": conflicted,
+        "export_job": _written_export(wave),
     }
     return people, objects
+
+
+def _written_export(wave):
+    """An export of the staff table, written (applications/export_jobs.py)."""
+    from applications.export_jobs import export_job_run
+    from applications.models import ExportJob
+
+    job = ExportJob.objects.create(wave=wave, parameters={})
+    export_job_run(job.pk)
+    return job
 
 
 def _kwargs(namespace, name, parameters, role, objects):
@@ -228,7 +246,8 @@ def _kwargs(namespace, name, parameters, role, objects):
             # The one action of each route a member may send: check in, or vote.
             kwargs[parameter] = "vote" if name == "jury_session_item_action" else "presence"
         elif parameter == "pk":
-            kind = PK_OF.get(name, "application") if namespace == "reviews" else "application"
+            of = PK_OF if namespace == "reviews" else APPLICATIONS_PK_OF
+            kind = of.get(name, "application")
             if kind == "assignment" and role == "reviewer_with_conflict":
                 kind = "conflicted_assignment"  # their own file, which they stood down from
             kwargs[parameter] = objects[kind].pk
