@@ -54,12 +54,6 @@ class Transition(models.TextChoices):
     REOPEN = "reopen", _("Réouverte")
 
 
-class ProjectStage(models.TextChoices):
-    DEFINITION = "definition", _("En définition")
-    IN_PROGRESS = "in_progress", _("En cours de réalisation")
-    COMPLETED = "completed", _("Réalisé")
-
-
 class AttachmentKind(models.TextChoices):
     FINANCING_PLAN = "financing_plan", _("Plan de financement")
     PRESENTATION = "presentation", _("Présentation du projet")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.conditions import eligibility_checklist_items
-from applications.enums import ApplicationState, ProjectStage
+from applications.enums import ApplicationState
 from applications.exports import EXPORT_FORMATS, export_columns
 from applications.rules import is_filed_state
 from applications.selectors import STAFF_SORTS
@@ -40,13 +40,17 @@ class StaffApplicationFilterForm(forms.Form):
     )
     theme = forms.ChoiceField(label=_("Thématique"), required=False, choices=ALL)
     holder_type = forms.ChoiceField(label=_("Type de porteur"), required=False, choices=ALL)
-    stage = forms.ChoiceField(label=_("État d'avancement"), required=False, choices=ALL)
+    # The stage is an answer of the wave's form (its question « stage »): its choices are the
+    # question's, given by the view; any value is a harmless filter, so it is not checked.
+    stage = forms.CharField(
+        label=_("État d'avancement"), required=False, max_length=50, widget=forms.Select
+    )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, widget=forms.HiddenInput)
 
     # Filters of the table, in the order of the form (the search and the sort apart).
     FILTER_NAMES = ("state", "agglomeration", "commune", "theme", "holder_type", "stage")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, stage_question=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Drafts are not listed to staff (applications.rules): no filter offers them.
         self.fields["state"].choices = ALL + [
@@ -55,7 +59,10 @@ class StaffApplicationFilterForm(forms.Form):
         self.fields["agglomeration"].choices = ALL + list(Agglomeration.choices)
         self.fields["theme"].choices = [("", _("Toutes"))] + list(Theme.choices)
         self.fields["holder_type"].choices = ALL + list(HolderType.choices)
-        self.fields["stage"].choices = ALL + list(ProjectStage.choices)
+        stage_choices = (stage_question.options.get("choices") or []) if stage_question else []
+        self.fields["stage"].widget.choices = ALL + [tuple(choice) for choice in stage_choices]
+        if stage_question is not None:
+            self.fields["stage"].label = stage_question.label
         # French order (« Béthune » before « Billy-Berclau »); the queryset still validates.
         communes = sorted(self.fields["commune"].queryset, key=lambda c: french_sort_key(c.name))
         self.fields["commune"].choices = [("", _("Toutes"))] + [(c.pk, c.name) for c in communes]

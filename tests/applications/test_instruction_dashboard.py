@@ -264,3 +264,23 @@ def test_dashboard_links_to_every_page_that_steers_the_wave(staff_client, open_w
         assert reverse(f"reviews:{name}", args=[open_wave.pk]) in page
     assert reverse("certificates:wave_zip", args=[open_wave.pk]) in page
     assert reverse("label:wave_update", args=[open_wave.pk]) in page
+
+
+def test_the_stage_filter_offers_the_choices_of_the_waves_question(staff_client, open_wave):
+    from callforms.declaration import form_for
+    from callforms.models import CallForm, Question
+
+    form_for(open_wave)
+    Question.objects.filter(section__form__wave=open_wave, key="stage").update(
+        label="Avancement du projet",
+        options={"choices": [["idee", "Idée"], ["chantier", "En chantier"]]},
+    )
+    call_form = CallForm.objects.get(wave=open_wave)
+    call_form.version += 1
+    call_form.save()
+
+    html = staff_client.get(URL).content.decode()
+
+    assert "Avancement du projet" in html
+    assert '<option value="chantier">En chantier</option>' in html
+    assert "En cours de réalisation" not in html
