@@ -27,16 +27,45 @@ from applications.models import ExportJob, ExportStatus
 from applications.views.instruction import InstructionAccessMixin, _selected_wave
 
 
-class InstructionExportView(InstructionAccessMixin, View):
-    """Record an export of the filtered table (or of the ticked files) and go to its page."""
+class InstructionExportView(InstructionAccessMixin, TemplateView):
+    """Ask for an export of the filtered table (or of the ticked files), then follow it.
 
-    def get(self, request, *args, **kwargs):
-        _waves, wave = _selected_wave(request)
+    The parameters come in the query string (the bulk action « Exporter la sélection » links
+    here) and in the dashboard form's fields. A GET only shows what will be exported and a
+    « Préparer l'export » button: the job is recorded by the POST, so that no link followed
+    by a staff member's browser starts work on its own.
+    """
+
+    template_name = "applications/export_confirm.html"
+
+    def _query(self):
+        query = self.request.GET.copy()
+        for name, values in self.request.POST.lists():
+            if name != "csrfmiddlewaretoken":
+                query.setlist(name, values)
+        return query
+
+    def get_context_data(self, **kwargs):
+        query = self._query()
+        _waves, wave = _selected_wave(self.request, query)
         if wave is None:
             raise Http404
-        job = export_job_create(
-            wave=wave, parameters=export_parameters(request.GET), by=request.user
+        parameters = export_parameters(query)
+        export_format = (parameters.get("format") or ["csv"])[0]
+        return super().get_context_data(
+            wave=wave,
+            export_label=EXPORT_FORMATS.get(export_format, EXPORT_FORMATS["csv"])[0],
+            selected_count=len(parameters.get("ids", [])),
+            hidden=[(name, value) for name, values in parameters.items() for value in values],
+            **kwargs,
         )
+
+    def post(self, request, *args, **kwargs):
+        query = self._query()
+        _waves, wave = _selected_wave(request, query)
+        if wave is None:
+            raise Http404
+        job = export_job_create(wave=wave, parameters=export_parameters(query), by=request.user)
         return redirect("applications:instruction_job", pk=job.pk)
 
 

@@ -75,10 +75,11 @@ class StaffApplicationMixin(InstructionAccessMixin):
 # Dashboard and export
 
 
-def _selected_wave(request):
-    """The wave of the GET "wave" number, or the latest; None when there is no wave yet."""
+def _selected_wave(request, query=None):
+    """The wave of the "wave" number of the query (GET by default), or the latest; None when
+    there is no wave yet."""
     waves = list(Wave.objects.order_by("-number"))
-    wanted = request.GET.get("wave", "")
+    wanted = (request.GET if query is None else query).get("wave", "")
     chosen = next((wave for wave in waves if str(wave.number) == wanted), None)
     return waves, chosen or (waves[0] if waves else None)
 

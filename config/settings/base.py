@@ -386,6 +386,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followup.remind_reports",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Staff exports are kept 7 days (applications/export_jobs.py), then deleted at night.
+    "purge-exports": {
+        "task": "applications.purge_exports",
+        "schedule": crontab(hour=4, minute=0),
+    },
     # Retention of personal data (privacy/retention.py): once a day, at night.
     "apply-retention": {
         "task": "privacy.apply_retention",

@@ -49,7 +49,7 @@ def export(client, params=None, url=URL):
     The download's body is in `content_bytes`. Other test modules use it too.
     """
     with TestCase.captureOnCommitCallbacks(execute=True):
-        asked = client.get(url, params or {})
+        asked = client.post(url, params or {})
     job = ExportJob.objects.latest("pk")
     assert asked.status_code == 302
     assert asked["Location"] == reverse("applications:instruction_job", kwargs={"pk": job.pk})

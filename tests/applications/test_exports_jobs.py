@@ -44,7 +44,7 @@ def done_job(open_wave, instruction_user):
 def test_the_old_url_records_a_queued_job_and_redirects_to_its_page(staff_client, open_wave):
     staff_application(open_wave, number=1)
 
-    response = staff_client.get(URL, {"format": "xlsx", "columns": ["reference"], "q": "x"})
+    response = staff_client.post(URL, {"format": "xlsx", "columns": ["reference"], "q": "x"})
 
     job = ExportJob.objects.get()
     assert response.status_code == 302
@@ -62,7 +62,7 @@ def test_the_job_goes_from_queued_to_done_with_columns_in_form_order(
         staff_application(open_wave, number=number)
 
     with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
-        staff_client.get(URL, {"format": "csv", "columns": ["reference", "answers"]})
+        staff_client.post(URL, {"format": "csv", "columns": ["reference", "answers"]})
 
     assert len(callbacks) == 1
     job = ExportJob.objects.get()
@@ -163,7 +163,7 @@ def test_password_only_staff_is_refused(client, instruction_user, done_job, name
 def test_password_only_staff_cannot_ask_for_an_export(client, instruction_user, open_wave):
     login(client, instruction_user, otp_verified=False)
 
-    response = client.get(URL)
+    response = client.post(URL, {"format": "csv"})
 
     assert response.status_code != 200 and not ExportJob.objects.exists()
 
@@ -215,6 +215,19 @@ def test_exports_older_than_a_week_are_deleted_with_their_file(done_job, open_wa
 def test_asking_for_an_export_purges_the_old_ones(staff_client, done_job):
     ExportJob.objects.filter(pk=done_job.pk).update(created_at=timezone.now() - timedelta(days=8))
 
-    staff_client.get(URL)
+    staff_client.post(URL)
 
     assert not ExportJob.objects.filter(pk=done_job.pk).exists()
+
+
+def test_a_get_only_shows_what_will_be_exported_and_records_nothing(staff_client, open_wave):
+    """A link (the bulk action's, or a forged one) starts no work: the POST does."""
+    first = staff_application(open_wave, number=1)
+
+    response = staff_client.get(URL, {"wave": open_wave.number, "ids": [first.pk]})
+
+    assert response.status_code == 200 and not ExportJob.objects.exists()
+    page = response.content.decode()
+    assert "Le dossier coché sera exporté au format CSV" in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert f'<input type="hidden" name="ids" value="{first.pk}">' in page
