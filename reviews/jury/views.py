@@ -25,6 +25,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rules.contrib.views import PermissionRequiredMixin
 
 from applications.models import Application
+from applications.rules import STAFF_VISIBLE
 from label.models import Wave
 from label.pdf import render_pdf
 from label.rules import is_instruction
@@ -443,8 +444,11 @@ class RevokeView(PermissionRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
+        # A draft is its author's until filed: staff never open it (applications/rules.py).
         self.application = (
-            Application.objects.select_related("wave", "owner").filter(pk=kwargs["pk"]).first()
+            Application.objects.select_related("wave", "owner")
+            .filter(STAFF_VISIBLE, pk=kwargs["pk"])
+            .first()
         )
         if self.application is None:
             raise Http404
