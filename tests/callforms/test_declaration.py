@@ -233,3 +233,14 @@ def test_a_hidden_question_is_never_missing_and_a_shown_one_is():
     assert missing({"employer": False}, {"plans": 2}) == ["plans"]
     assert spec.question("staff").is_shown({"employer": True})
     assert not spec.question("staff").is_shown({})
+
+
+def test_a_wave_made_outside_the_wave_page_has_its_form_once_committed(
+    django_capture_on_commit_callbacks,
+):
+    from callforms.models import CallForm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        wave = WaveFactory()
+
+    assert CallForm.objects.get(wave=wave).sections.count() == 6

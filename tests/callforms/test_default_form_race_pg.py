@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 
 from callforms import declaration, defaults
+from callforms.models import CallForm
 from tests.factories import WaveFactory
 
 pytestmark = [
@@ -34,6 +35,8 @@ def _postgres_required():
 
 def test_a_reader_waits_for_the_whole_default_form(monkeypatch):
     wave = WaveFactory()
+    # A wave without its form (loaded raw, e.g. from a fixture): its first readers make it.
+    CallForm.objects.filter(wave=wave).delete()
     declaration.cache_clear()
     form_row_written, reader_started = threading.Event(), threading.Event()
     write_rows = defaults.form_rows_create
