@@ -465,7 +465,13 @@ class DateKind(Kind):
         return "" if self.is_empty(question, value) else format_date(value)
 
     def export_values(self, question, value):
-        return [None if self.is_empty(question, value) else value]
+        # A date, not its ISO text: the export writes it day/month/year, a date cell in XLSX.
+        if self.is_empty(question, value):
+            return [None]
+        try:
+            return [datetime.date.fromisoformat(str(value))]
+        except ValueError:
+            return [value]
 
 
 class YesNoKind(Kind):

@@ -197,7 +197,10 @@ def section_items(form, section, application, missing, spec):
     """What the section shows, in the order of the wave's form: one item per question."""
     items = []
     for question in section.spec.questions:
-        item = {"question": question, "kind": question.kind}
+        # « communes » and « consent » name the portal's own pickers (builtin fields below); a
+        # communes question staff added is an ordinary field of the section's form.
+        kind = "answer_communes" if question.kind == QuestionKind.COMMUNES else question.kind
+        item = {"question": question, "kind": kind}
         if question.kind == QuestionKind.BUILTIN:
             item["kind"] = {"communes": "communes", "consent": "consent"}.get(
                 question.builtin_field, "builtin"

@@ -334,13 +334,6 @@ def filed(client, applicant, open_wave, wave_form):
     return application
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="Product bug: applications/views/dossier.py section_items gives an added communes "
-    "question the item kind « communes », which templates/applications/_dossier_questions.html "
-    "takes for the builtin picker (form.territory_wide): the page fails to render.",
-)
 def test_the_editor_shows_an_added_communes_question(client, applicant, open_wave, wave_form):
     _section, communes_section = wave_form
     application = ApplicationFactory(owner=applicant, wave=open_wave)
@@ -444,8 +437,7 @@ def test_the_csv_export_has_one_column_per_question_in_form_order(client, instru
     assert row["Historique du collectif"] == QUESTIONS[1][6]
     assert row["Nombre de bénévoles"] == "1250"
     assert row["Apport en nature valorisé"] == "48500,00"  # a number for the spreadsheet
-    # Today the stored ISO text (see the xfail test below for the French date).
-    assert row["Date de la première action"] in ("04/03/2027", "2027-03-04")
+    assert row["Date de la première action"] == "04/03/2027"
     assert row["Le lieu est-il accessible en fauteuil ?"] == "oui"
     assert row["Public visé en priorité"] == "Écoles et collèges"
     assert row["Saisons d'activité"] == "Printemps, Automne"
@@ -484,12 +476,6 @@ def test_the_personal_data_export_holds_every_answer(client, applicant, filed):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Product bug: callforms/kinds.py DateKind.export_values returns the stored ISO text "
-    "« 2027-03-04 », not a date: the CSV writes it as is (every other date of the export is "
-    "day/month/year) and the XLSX gets a text cell, not a date cell.",
-)
 def test_the_csv_export_writes_an_answered_date_the_french_way(client, instruction_user, filed):
     response = export(
         login(client, instruction_user), {"format": "csv", "columns": ["reference", "answers"]}
