@@ -1,11 +1,11 @@
 /*
  * Dossier d'intention: small enhancements of the section forms (the forms work without them).
  * - focus the error summary after a refused save;
- * - a character counter under each textarea that has data-maxlength (announced after a pause);
  * - "Ajouter une ligne" for the financing plan, from the <template> of an empty row;
  * - the live total of the financing plan against the total cost;
  * - a question asked only for some answer of another is hidden while that answer is not given
  *   (the server drops the answer of a hidden question on save: this only spares the typing).
+ * The character counters of long texts are static/js/callforms-counter.js's (the preview's too).
  * Texts come from data-msg-* attributes written by the templates (translated server-side).
  */
 (function () {
@@ -23,53 +23,7 @@
     summary.focus();
   }
 
-  // Character counters. No maxlength on purpose: a paste is never cut, the counter says how
-  // much is over and the server refuses with a message.
   var lang = document.documentElement.lang || "fr";
-  var counterTexts = lang.indexOf("en") === 0
-    ? { left: "%(count)s characters left out of %(max)s", over: "%(count)s characters too many (maximum %(max)s)" }
-    : { left: "Il reste %(count)s caractères sur %(max)s", over: "%(count)s caractères de trop (maximum %(max)s)" };
-
-  function setupCounter(textarea) {
-    var max = parseInt(textarea.getAttribute("data-maxlength"), 10);
-    if (!max || !textarea.id) {
-      return;
-    }
-    var visible = document.createElement("p");
-    visible.className = "form-text dossier-counter";
-    visible.id = textarea.id + "-counter";
-    visible.setAttribute("aria-hidden", "true");
-    var spoken = document.createElement("p");
-    spoken.className = "visually-hidden";
-    spoken.setAttribute("aria-live", "polite");
-    textarea.insertAdjacentElement("afterend", visible);
-    visible.insertAdjacentElement("afterend", spoken);
-    var timer = null;
-
-    function message() {
-      // Count as the server does: one character per code point, one per line break.
-      var length = Array.from(textarea.value.replace(/\r\n/g, "\n")).length;
-      var over = length > max;
-      visible.classList.toggle("is-over", over);
-      return format(over ? counterTexts.over : counterTexts.left, {
-        count: over ? length - max : max - length,
-        max: max
-      });
-    }
-
-    function update() {
-      visible.textContent = message();
-      window.clearTimeout(timer);
-      timer = window.setTimeout(function () {
-        spoken.textContent = message();
-      }, 1200);
-    }
-
-    visible.textContent = message();
-    textarea.addEventListener("input", update);
-  }
-
-  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-maxlength]"), setupCounter);
 
   // Amounts typed the French way ("12 000,50 €").
   function parseAmount(text) {
