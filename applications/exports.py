@@ -339,4 +339,3 @@ def export_render(applications, columns, export_format, progress=None):
     _label, content_type, extension = EXPORT_FORMATS[export_format]
     render = export_xlsx if export_format == "xlsx" else export_csv
     return render(applications, columns, progress), content_type, extension
-

@@ -455,9 +455,7 @@ def test_budget_deleting_a_line_removes_it(client_in, applicant, open_wave):
     client_in.post(section_url(application, "budget"), budget_data(lines))
 
     application.refresh_from_db()
-    assert [line["source"] for line in application.answers["financing_lines"]] == [
-        "Fonds propres"
-    ]
+    assert [line["source"] for line in application.answers["financing_lines"]] == ["Fonds propres"]
 
 
 def test_budget_emptying_a_line_removes_it(client_in, applicant, open_wave):
