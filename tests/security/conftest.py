@@ -16,6 +16,8 @@ from django.test import Client
 
 from applications.enums import ApplicationState as S
 from applications.models import Application, Message
+from booklets.models import Booklet
+from callforms.declaration import form_for
 from label.enums import Role
 from tests.conftest import login
 from tests.factories import AssignmentFactory, CommitteeFactory, UserFactory
@@ -39,6 +41,8 @@ def fingerprint():
         "certificates",
         "catalogue",
         "privacy",
+        "callforms",
+        "booklets",
         "django_otp_webauthn",
     ):
         for model in apps.get_app_config(app_label).get_models():
@@ -59,6 +63,12 @@ class World:
     def __init__(self, wave):
         self.wave = wave
         grid_for(wave)
+        # The wave's form and a version of its cahier, for the builder's and the cahier's
+        # routes (made here, before the tests take their fingerprint of the database).
+        form_for(wave)
+        self.booklet = Booklet.objects.create(
+            wave=wave, version=1, introduction=f"{SECRET} introduction", status="done"
+        )
         self.owner = UserFactory(roles=[Role.APPLICANT], organisation=f"{SECRET} holder")
         self.people = {
             "owner": self.owner,

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
+from callforms.models import Question, Section
 from tests.conftest import DEMO_PASSWORD
 from tests.security.conftest import SECRET, fingerprint
 
@@ -67,6 +68,11 @@ HARMFUL_POST = {
 }
 
 
+# Routes with an id that anyone may open: what they serve is public (a published cahier; an
+# unpublished one answers 404, tests/booklets).
+PUBLIC_BY_DESIGN = {("booklets", "download")}
+
+
 def _int_routes():
     """(namespace, name, route, parameters) of every named route that takes an integer id."""
     routes = []
@@ -79,9 +85,13 @@ def _int_routes():
             "certificates",
             "catalogue",
             "privacy",
+            "callforms",
+            "booklets",
         }:
             continue
         for pattern in entry.url_patterns:
+            if (entry.namespace, pattern.name) in PUBLIC_BY_DESIGN:
+                continue
             converters = pattern.pattern.converters
             if any(isinstance(converter, IntConverter) for converter in converters.values()):
                 routes.append(
@@ -134,6 +144,13 @@ def _object_for(view_name, parameter, application, world):
         return application.attachments.first().pk
     if parameter == "pk" and view_name.startswith("accounts:passkey_"):
         return world.passkey().pk
+    if parameter == "number":
+        return world.wave.number
+    if parameter == "version":
+        return world.booklet.version
+    if parameter == "pk" and namespace == "callforms":
+        model = Section if "section" in view_name else Question
+        return model.objects.filter(**{_FORM_OF[model]: world.wave}).first().pk
     if parameter == "pk" and view_name.startswith("catalogue:photo_"):
         return world.project_photo.pk
     if parameter == "pk":
@@ -159,6 +176,9 @@ def _object_for(view_name, parameter, application, world):
         if view_name in {"reviews:send_to_jury", "reviews:revoke_label"}:
             return application.pk
     pytest.fail(f"{view_name}: nobody told {__name__} what its parameter {parameter!r} designates.")
+
+
+_FORM_OF = {Section: "form__wave", Question: "section__form__wave"}
 
 
 def _refused(role, response):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from applications.enums import ApplicationState as S
 from applications.models import Application, Attachment, Message
+from callforms.declaration import form_for
 from label.models import User
 from tests.conftest import login
 from tests.factories.applications import MINIMAL_PDF
@@ -34,6 +35,13 @@ def _docx_with_macros():
         archive.writestr("word/document.xml", "<document/>")
         archive.writestr("word/vbaProject.bin", b"\x00macro")
     return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _wave_form(open_wave):
+    """The wave's form exists before the tests take their fingerprint (a real wave gets it
+    when it is created; a factory's gets it on its first read)."""
+    form_for(open_wave)
 
 
 @pytest.fixture
