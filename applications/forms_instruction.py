@@ -42,9 +42,7 @@ class StaffApplicationFilterForm(forms.Form):
     holder_type = forms.ChoiceField(label=_("Type de porteur"), required=False, choices=ALL)
     # The stage is an answer of the wave's form (its question « stage »): its choices are the
     # question's, given by the view; any value is a harmless filter, so it is not checked.
-    stage = forms.CharField(
-        label=_("État d'avancement"), required=False, max_length=50, widget=forms.Select
-    )
+    stage = forms.CharField(label=_("État d'avancement"), required=False, widget=forms.Select)
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, widget=forms.HiddenInput)
 
     # Filters of the table, in the order of the form (the search and the sort apart).
