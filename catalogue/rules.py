@@ -27,3 +27,13 @@ def is_labelled_entry(user, entry):
 # The holder of a labelled project proposes its photo; the instruction team decides.
 rules.add_perm("catalogue.propose_photo", is_authenticated & is_entry_holder & is_labelled_entry)
 rules.add_perm("catalogue.review_photos", is_instruction)
+
+
+@rules.predicate
+def may_propose_photo_of_its_entry(user, photo):
+    """The holder who may propose a photo of the photo's project (and so see their proposal)."""
+    return photo is not None and user.has_perm("catalogue.propose_photo", photo.entry)
+
+
+# A proposed photo is not public before approval: its holder and the instruction team see it.
+rules.add_perm("catalogue.view_proposed_photo", is_instruction | may_propose_photo_of_its_entry)

@@ -97,10 +97,7 @@ def photo_propose_page(request, slug):
 def photo_file(request, pk):
     """A proposed photo, for its holder and for staff only (it is not public before approval)."""
     photo = ProjectPhoto.objects.select_related("entry__source_application").filter(pk=pk).first()
-    if photo is None or not (
-        request.user.has_perm("catalogue.review_photos")
-        or request.user.has_perm("catalogue.propose_photo", photo.entry)
-    ):
+    if photo is None or not request.user.has_perm("catalogue.view_proposed_photo", photo):
         raise Http404
     response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
