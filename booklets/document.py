@@ -21,9 +21,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from booklets.selectors import booklet_project_list
-from catalogue.map import MAP_CREDIT, legend, locator_svg, map_counts, map_svg
+from catalogue.map import MAP_CREDIT, legend, locator_svg, map_svg
 from catalogue.models import markdown_render
-from catalogue.selectors import entry_photo
+from catalogue.selectors import entry_commune_counts, entry_photo
 from label.pdf import render_pdf
 from label.text import french_sort_key
 from reviews.enums import LABELLING_OUTCOMES
@@ -180,14 +180,11 @@ def booklet_index(projects):
 def booklet_map_svg(wave, entries):
     """The territory with the wave's labelled projects counted per commune, styled for print."""
     list_url = _site_url(reverse("catalogue:list"))
-
-    def link(code):
-        return f"{list_url}?{urlencode({'wave': wave.number, 'commune': code})}"
-
+    link_prefix = f"{list_url}?{urlencode({'wave': wave.number})}&commune="
     svg = str(
         map_svg(
-            map_counts(entries),
-            link=link,
+            entry_commune_counts(entries),
+            link_prefix=link_prefix,
             title=_("Carte des projets labellisés de la vague %(number)s")
             % {"number": wave.number},
         )

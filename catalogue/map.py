@@ -2,16 +2,17 @@
 
 The geometry (the projected outlines of the 150 communes and the agglomerations' borders)
 and the small locator maps come from ``label/territory_map.py``, which the dossier editor
-uses too; every map is drawn with its compact outlines, in whole units. This module counts
-the catalogue's projects per commune and draws the public map, whose communes are links.
+uses too; every map is drawn with its compact outlines, in whole units. This module draws
+the public map, whose communes are links, from the projects counted per commune by
+``catalogue.selectors`` (``entry_commune_counts``, ``catalogue_commune_counts``).
 Each rendered map is cached until the catalogue changes (its key carries
 ``catalogue_version``), and the map page itself is served from the public page cache.
 """
 
 import hashlib
+from functools import lru_cache
 
 from django.core.cache import cache
-from django.db.models import Count
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -19,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalogue.models import catalogue_version
-from label.models import Commune
 from label.territory_map import MAP_CREDIT, compact_outlines, locator_svg, territory
 
 __all__ = [
@@ -27,10 +27,10 @@ __all__ = [
     "legend",
     "locator_svg",
     "map_cached",
-    "map_counts",
     "map_step",
     "map_svg",
     "territory",
+    "url_attribute",
 ]
 
 MAP_CACHE_SECONDS = 24 * 60 * 60
@@ -38,7 +38,7 @@ MAP_CACHE_SECONDS = 24 * 60 * 60
 MAP_STEPS = (0, 1, 2, 3, 4)
 
 
-def _attribute(url):
+def url_attribute(url):
     """A URL made of a path and an urlencoded query, for an attribute: urlencode already
     quotes every character but "&" that HTML would read."""
     return url.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
@@ -49,43 +49,34 @@ def map_step(count):
     return min(count, MAP_STEPS[-1])
 
 
-def map_counts(entries):
-    """{INSEE code: number of entries} of a queryset of catalogue entries.
-
-    One GROUP BY over the entries joined to their communes (an entry is linked once to a
-    commune, so the rows of a group are distinct entries), on the commune's id: joining the
-    commune table as well to group on its code cost a third more on 10,000 entries. The ids
-    are turned into codes by a read of the 150 communes made here, each time, rather than a
-    table kept in memory, which would go stale if the communes were loaded again.
-    """
-    rows = (
-        entries.order_by()
-        .filter(communes__isnull=False)
-        .values_list("communes")
-        .annotate(count=Count("pk"))
-    )
-    counts = dict(rows)
-    if not counts:
-        return {}
-    codes = dict(Commune.objects.values_list("pk", "insee_code"))
-    return {codes[pk]: count for pk, count in counts.items() if pk in codes}
-
-
 def count_label(count):
     return ngettext("%(count)s projet labellisé", "%(count)s projets labellisés", count) % {
         "count": count
     }
 
 
-def map_svg(counts, *, link, title, highlighted=None):
-    """The SVG of the territory: each commune a link (``link(code)``) named with its count.
+@lru_cache(maxsize=2048)
+def _count_sentence(language, count):
+    """« 2 projets labellisés », escaped, in a language: the same few sentences name the 150
+    communes of every map drawn, so each is translated once a process (translations do not
+    change while it runs)."""
+    with translation.override(language):
+        return escape(count_label(count))
 
-    ``counts`` maps INSEE codes to numbers of projects; ``highlighted`` is a commune to
-    outline (the one the catalogue is filtered on). Only classes, no style attribute: the
-    stylesheet gives the palette, and the page runs under a strict content-security policy.
+
+def map_svg(counts, *, link_prefix, title, highlighted=None):
+    """The SVG of the territory: each commune a link named with its count.
+
+    ``counts`` maps INSEE codes to numbers of projects; each commune links to
+    ``link_prefix`` followed by its INSEE code (five letters and digits, nothing to escape);
+    ``highlighted`` is a commune to outline (the one the catalogue is filtered on). Only
+    classes, no style attribute: the stylesheet gives the palette, and the page runs under a
+    strict content-security policy.
     """
     land = territory()
     paths, borders = compact_outlines()
+    language = translation.get_language()
+    href = url_attribute(link_prefix)
     parts = [
         f'<svg class="territory-map" viewBox="0 0 {land.width} {land.height}" '
         f'width="{land.width}" height="{land.height}" role="group" '
@@ -93,19 +84,15 @@ def map_svg(counts, *, link, title, highlighted=None):
         f'<title id="carte-titre-svg">{escape(title)}</title>'
     ]
     labels = []
-    # The same few sentences (« 2 projets labellisés ») for 150 communes: translated once.
-    sentences = {}
     for shape in land.communes:
-        count = counts.get(shape.insee_code, 0)
-        if count not in sentences:
-            sentences[count] = escape(count_label(count))
-        name = f"{shape.name_html} : {sentences[count]}"
-        current = " map-current" if shape.insee_code == highlighted else ""
+        code = shape.insee_code
+        count = counts.get(code, 0)
+        name = f"{shape.name_html} : {_count_sentence(language, count)}"
+        current = " map-current" if code == highlighted else ""
         parts.append(
-            f'<a href="{_attribute(link(shape.insee_code))}" aria-label="{name}" '
+            f'<a href="{href}{code}" aria-label="{name}" '
             f'class="map-commune map-n{map_step(count)}{current}">'
-            f"<title>{name}</title>"
-            f'<path d="{paths[shape.insee_code]}"/></a>'
+            f'<title>{name}</title><path d="{paths[code]}"/></a>'
         )
         if count:
             labels.append(

@@ -227,6 +227,12 @@ class CatalogueEntry(models.Model):
                 fields=["is_published", "is_synthetic", "sort_name", "id"],
                 name="catalogue_by_name",
             ),
+            # The years and waves the filters offer: read from the index alone, skipping from
+            # one pair to the next, rather than from a scan of the (wide) rows.
+            models.Index(
+                fields=["is_published", "is_synthetic", "year", "wave_number"],
+                name="catalogue_years_waves",
+            ),
             models.Index(fields=["agglomeration"], name="catalogue_agglomeration"),
             models.Index(fields=["wave_number"], name="catalogue_wave"),
             models.Index(fields=["published_at"], name="catalogue_published_at"),

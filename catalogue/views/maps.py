@@ -8,13 +8,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from catalogue.map import MAP_CREDIT, legend, map_cached, map_counts, map_svg, territory
+from catalogue.map import MAP_CREDIT, legend, map_cached, map_svg, territory, url_attribute
 from catalogue.models import CatalogueEntry
 from catalogue.selectors import (
+    catalogue_commune_counts,
     catalogue_entry_count,
     catalogue_entry_list,
     catalogue_filter_options,
     catalogue_filters_parse,
+    entry_commune_counts,
 )
 from catalogue.views.public import (
     CATALOGUE_LIST_PARAMS,
@@ -32,15 +34,21 @@ WITHOUT_COMMUNE_SHOWN = 12
 MAP_PARAMS = CATALOGUE_LIST_PARAMS - {"sort", "page"}
 
 
-def _table_rows(rows):
+def _table_rows(rows, link_prefix):
     """The table's rows as HTML, built in Python: a template loop over 150 rows would cost
-    more than drawing the map itself."""
+    more than drawing the map itself. The names come escaped with the territory, each
+    commune links to ``link_prefix`` and its code as on the map, and each agglomeration's
+    name is escaped once."""
+    href = url_attribute(link_prefix)
+    names, agglomerations = dict(Agglomeration.choices), {}
     html = []
-    for row in rows:
+    for shape, count in rows:
+        if shape.epci not in agglomerations:
+            agglomerations[shape.epci] = escape(names.get(shape.epci, ""))
         html.append(
-            f'<tr><th scope="row"><a href="{escape(row["url"])}">{escape(row["name"])}</a></th>'
-            f"<td>{escape(row['agglomeration'])}</td>"
-            f'<td class="text-end">{row["count"]}</td></tr>'
+            f'<tr><th scope="row"><a href="{href}{shape.insee_code}">{shape.name_html}</a></th>'
+            f"<td>{agglomerations[shape.epci]}</td>"
+            f'<td class="text-end">{count}</td></tr>'
         )
     return mark_safe("".join(html))  # noqa: S308 -- every value is escaped
 
@@ -50,27 +58,18 @@ def _map_data(filters):
     # The commune filter only outlines its commune: the map keeps counting the others.
     counting = filters.without("commune")
     entries = catalogue_entry_list(counting)
-    counts = map_counts(entries)
+    # The whole catalogue's counts are the commune filter's too: grouped once per version.
+    counts = entry_commune_counts(entries) if counting.is_filtered else catalogue_commune_counts()
     query = filters_query(counting)
     prefix = f"{reverse('catalogue:list')}?{query}{'&' if query else ''}commune="
-
-    def link(code):
-        return prefix + code
-
     land = territory()
-    agglomerations = dict(Agglomeration.choices)
     rows = sorted(
         (
-            {
-                "name": shape.name,
-                "agglomeration": agglomerations.get(shape.epci, ""),
-                "count": counts[shape.insee_code],
-                "url": link(shape.insee_code),
-            }
+            (shape, counts[shape.insee_code])
             for shape in land.communes
             if counts.get(shape.insee_code)
         ),
-        key=lambda row: (-row["count"], row["name"]),
+        key=lambda row: (-row[1], row[0].name),
     )
     through = CatalogueEntry.communes.through
     # One more than shown, to know whether there are more: counting them all would cost a
@@ -83,8 +82,8 @@ def _map_data(filters):
     detail = reverse("catalogue:detail", kwargs={"slug": "-"})
     title = _("Carte des projets labellisés par commune")
     return {
-        "svg": map_svg(counts, link=link, title=title, highlighted=filters.commune),
-        "table_rows": _table_rows(rows),
+        "svg": map_svg(counts, link_prefix=prefix, title=title, highlighted=filters.commune),
+        "table_rows": _table_rows(rows, prefix),
         "total": catalogue_entry_count(counting, entries),
         "communes_with": len(rows),
         "communes_without": len(land.communes) - len(rows),
@@ -108,13 +107,16 @@ def catalogue_map(request):
     on its own (``map_cached``), for signed-in visitors and for the pages of other languages.
     """
     filters, _errors = catalogue_filters_parse(request.GET)
-    options = catalogue_filter_options()
+    # The map's form offers no commune (a commune is chosen on the map): its choices, and the
+    # grouping of the whole catalogue they cost, are left out; the territory names them.
+    options = catalogue_filter_options(communes=False)
+    commune_names = {shape.insee_code: shape.name for shape in territory().communes}
     data = map_cached(("page", filters), lambda: _map_data(filters))
     context = {
         **data,
         "filters": filters,
         "select_options": _filter_options(options, filters),
-        "active_filters": _active_filters(filters, options),
+        "active_filters": _active_filters(filters, options, commune_names=commune_names),
         "is_filtered": filters.is_filtered,
         "legend": legend(),
         "credit": MAP_CREDIT,

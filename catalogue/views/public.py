@@ -192,9 +192,10 @@ def _page_links(page, filters):
     return links
 
 
-def _active_filters(filters, options):
-    """The filters in force, each with a link that removes it."""
-    communes = dict(options["communes"])
+def _active_filters(filters, options, *, commune_names=None):
+    """The filters in force, each with a link that removes it (a commune named from
+    ``commune_names`` when given, else from the commune filter's choices)."""
+    communes = commune_names if commune_names is not None else dict(options["communes"])
     editions = options.get("editions", {})
     labels = {
         "q": lambda value: _("recherche « %s »") % value,
@@ -235,7 +236,7 @@ def _filter_options(options, filters):
     return {
         "theme": select_options(options["themes"], filters.theme),
         "agglomeration": select_options(options["agglomerations"], filters.agglomeration),
-        "commune": select_options(options["communes"], filters.commune),
+        "commune": select_options(options.get("communes", ()), filters.commune),
         "year": select_options(((year, year) for year in options["years"]), filters.year),
         "wave": select_options(options["wave_choices"], filters.wave),
         "award": select_options(options["awards"], filters.award),

@@ -123,7 +123,7 @@ def widget_json(request):
 def widget_help(request):
     """How to put the widget on a site: choose the filters, copy the snippet, see a preview."""
     filters, _errors = _widget_filters(request.GET)
-    options = catalogue_filter_options()
+    options = catalogue_filter_options(communes=False)  # the widget offers every commune
     query = filters_query(filters)
     suffix = f"?{query}" if query else ""
     widget_url = request.build_absolute_uri(reverse("catalogue:widget") + suffix)

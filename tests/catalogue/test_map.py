@@ -4,11 +4,14 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalogue.map import MAP_CREDIT, map_step, territory
 from catalogue.models import CatalogueEntry
+from catalogue.selectors import catalogue_commune_choices, catalogue_filter_options
 from catalogue.services import CATALOGUE_CSV, catalogue_import
 from tests.conftest import login
 from tests.factories import CatalogueEntryFactory, UserFactory
@@ -101,6 +104,55 @@ def test_a_commune_filter_outlines_it_and_keeps_the_others_counted(client, histo
 
     assert re.search(r'aria-label="Liévin : 2 projets labellisés" class="[^"]*map-current', html)
     assert commune_links(html)["Lens"][0] == 3
+
+
+def test_the_map_names_its_communes_in_the_visitor_s_language(client, history):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(MAP_URL).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get(MAP_URL).content.decode()
+
+    assert 'aria-label="Liévin : 2 labelled projects"' in english
+    assert 'aria-label="Ablain-Saint-Nazaire : 0 labelled projects"' in english
+    assert commune_links(french)["Liévin"][0] == 2  # the French sentences, after the English
+
+
+def test_a_commune_chosen_on_the_map_is_named_in_its_filters(client, history):
+    html = client.get(MAP_URL, {"commune": "62510", "theme": "nature"}).content.decode()
+
+    # The map's form has no commune to choose: the chip that removes it names the commune.
+    assert 'name="commune"' not in html
+    assert re.search(r'href="\?theme=nature">Liévin <span aria-hidden="true">', html)
+
+
+def test_the_list_s_commune_choices_are_the_communes_the_map_counts(client, history):
+    CatalogueEntryFactory(name="Relance", is_published=False, communes=["62001"])  # Ablain
+    cache.clear()
+
+    client.get(MAP_URL)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/projets/").content.decode()
+
+    counted = {
+        name
+        for name, (count, _url) in commune_links(client.get(MAP_URL).content.decode()).items()
+        if count
+    }
+    names = [name for _code, name in catalogue_commune_choices()]
+    assert set(names) == counted and len(names) == 18
+    # French order: « Hénin-Beaumont » among the H, after « Harnes »; the unpublished
+    # project's commune is neither counted nor offered.
+    assert names[:3] == ["Béthune", "Billy-Berclau", "Bruay-la-Buissière"]
+    assert names.index("Harnes") + 1 == names.index("Hénin-Beaumont")
+    assert "Ablain-Saint-Nazaire" not in names
+    assert '<option value="62510">Liévin</option>' in html
+    # The catalogue was grouped by commune once, for the map: the list read it back.
+    assert not [query for query in queries if "GROUP BY" in query["sql"]]
+
+
+def test_the_map_leaves_out_the_commune_choices_it_does_not_offer(history):
+    assert "communes" not in catalogue_filter_options(communes=False)
+    assert catalogue_filter_options()["communes"] == catalogue_commune_choices()
 
 
 def test_the_map_is_kept_until_the_catalogue_changes(client, history):
