@@ -8,7 +8,14 @@ label) and the migration must not follow it, so a change to the defaults leaves 
 green; it fails only when the migration's own output changes, which an old migration must
 never do. Had it been compared with the live defaults it would break on every such change,
 and the easy fix (updating the migration to match) is exactly the bug it guards against.
+
+The expectation was dumped from a new wave's default form, and the test was committed first
+(9551ade) passing against the 0002 that still called form_default_create; 0002 then got its
+own copy of the form and passes unchanged. A second test keeps app code out of 0002.
 """
+
+import ast
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -18,6 +25,7 @@ from tests.factories import WaveFactory
 
 BEFORE_FORMS = ("callforms", "0001_initial")
 DEFAULT_FORMS = ("callforms", "0002_default_forms")
+MIGRATION_FILE = Path(__file__).resolve().parents[2] / "callforms/migrations/0002_default_forms.py"
 
 FROZEN_SECTIONS = [
     {
@@ -554,3 +562,17 @@ def test_migration_0002_writes_the_frozen_default_form_field_by_field():
     ]
     for actual, frozen in zip(questions, FROZEN_QUESTIONS, strict=True):
         assert actual == {**frozen, **FROZEN_ON_EVERY_QUESTION}
+
+
+def test_migration_0002_imports_no_app_code():
+    """Only Django: app code moves and changes, and the migration would follow or break."""
+    tree = ast.parse(MIGRATION_FILE.read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported
+    assert {name for name in imported if name.split(".")[0] != "django"} == set()
