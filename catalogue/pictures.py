@@ -21,6 +21,7 @@ query string, so browsers may keep a picture for long and still see a new one at
 """
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
@@ -67,6 +68,22 @@ def _encode(picture, fmt):
     return buffer.getvalue()
 
 
+@contextmanager
+def picture_source_open(source):
+    """The picture file ready to read, closed afterwards if it was opened here.
+
+    A stored image (the entry's ``image`` once saved) is a FieldFile that opens its file on
+    first read and never closes it: it is opened and closed here. A file already open — an
+    upload not yet saved, which the model's save still has to write, or a file the caller
+    opened in a ``with`` — is read as it is and left open for its owner.
+    """
+    if getattr(source, "closed", False):
+        with source.open("rb") as opened:
+            yield opened
+    else:
+        yield source
+
+
 def source_version(source):
     """A short digest of a picture file's bytes: the version in file names and URLs."""
     source.seek(0)
@@ -106,9 +123,11 @@ def picture_store(source, *, folder, source_kind, alt="", credit="", photo_id=No
 
     ``folder`` is the entry's own folder under catalogue/images/ (its slug).
     """
-    version = source_version(source)
+    with picture_source_open(source) as readable:
+        version = source_version(readable)
+        renderings = picture_render(readable)
     variants = {}
-    for size, rendered in picture_render(source).items():
+    for size, rendered in renderings.items():
         variant = {"width": rendered["width"], "height": rendered["height"]}
         for fmt in PICTURE_FORMATS:
             extension = "jpg" if fmt == "jpeg" else fmt

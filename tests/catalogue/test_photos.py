@@ -1,6 +1,9 @@
 """Photos of labelled projects: the holder proposes, staff approve or refuse, pages show them."""
 
+import gc
 import re
+import sys
+import warnings
 from html import unescape
 from io import BytesIO
 
@@ -360,11 +363,13 @@ def test_project_page_shows_the_picture_with_its_sizes_webp_and_credit(published
     page = published.page_picture
     assert '<source type="image/webp"' in body
     assert f'srcset="{page.webp_url}"' in body
+    # The page's largest element, above the fold: fetched at once and first, never lazily.
     assert re.search(
         rf'<img class="[^"]*" src="{re.escape(page.jpeg_url)}" alt="Le jardin au printemps" '
-        r'width="1200" height="750" loading="lazy" decoding="async">',
+        r'width="1200" height="750" fetchpriority="high">',
         body,
     )
+    assert 'loading="lazy"' not in re.search(r"<picture>.*?</picture>", body, re.S).group()
     assert "<figcaption" in body and "© Camille Martin" in body
     social = published.social_picture
     assert f'<meta property="og:image" content="http://testserver{social.jpeg_url}">' in body
@@ -377,7 +382,11 @@ def test_cards_show_the_card_size_with_width_and_height(published):
 
     card = published.card_picture
     assert f'srcset="{card.webp_url}"' in body
-    assert f'src="{card.jpeg_url}" alt="" width="480" height="320" loading="lazy"' in body
+    assert (
+        f'src="{card.jpeg_url}" alt="" width="480" height="320" loading="lazy" decoding="async">'
+        in body
+    )
+    assert "fetchpriority" not in body
 
 
 def test_picture_sizes_are_served_in_both_formats(published):
@@ -404,6 +413,30 @@ def test_staff_image_uses_the_same_sizes(db):
     assert set(entry.picture["variants"]) == {"card", "page", "social"}
     assert entry.page_picture.alt == "Les panneaux sur le toit"
     assert entry.page_picture.webp_url.startswith(f"/projets/{entry.slug}/image/grande.webp?v=")
+
+
+def test_rendering_a_stored_staff_image_leaves_no_file_open(db, monkeypatch):
+    # An image already in storage (an import, a script) set on an entry by its name: the
+    # rendering opens the stored file itself, and must close it. A file left to the garbage
+    # collector warns in its finaliser, where an error only reaches sys.unraisablehook.
+    name = default_storage.save("catalogue/originaux/panneaux.jpg", photo_upload(size=(900, 600)))
+    left_open = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: left_open.append(unraisable))
+
+    def render():
+        entry = CatalogueEntryFactory(image_alt="Les panneaux sur le toit")
+        entry.image = name
+        entry.save()
+        return entry.picture
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        picture = render()
+        gc.collect()
+
+    assert [str(unraisable.exc_value) for unraisable in left_open] == []
+    assert picture["source"] == "image"
+    assert default_storage.exists(picture["variants"]["page"]["webp"])
 
 
 def test_entry_photo_for_the_booklet(published):
