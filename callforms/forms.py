@@ -57,12 +57,19 @@ class SectionForm(VersionForm):
 
 
 class KindChoiceForm(forms.Form):
-    """The type of the question to add (the next page asks its options)."""
+    """The type of the question to add, or to give a question (the next page asks its
+    options); `kinds` narrows the list to the kinds a question may take."""
 
     type = forms.ChoiceField(
         label=gettext_lazy("Type de la question"),
         choices=[(kind.value, kind.label) for kind in QuestionKind if kind != K.BUILTIN],
     )
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["type"].label = _("Nouveau type")
+            self.fields["type"].choices = [(kind, QuestionKind(kind).label) for kind in kinds]
 
 
 def _unique_slug(text, taken, fallback):
@@ -351,7 +358,8 @@ class QuestionForm(VersionForm):
             }
         )
         if self.instance is not None:
-            values.setdefault("kind", self.instance.kind)
+            # The form's kind: the question's own, or the one it is being changed to.
+            values["kind"] = self.kind
         return values
 
     def _criteria_codes(self):

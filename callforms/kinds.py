@@ -27,6 +27,10 @@ from label.validators import validate_siret
 # Limits used when a question's options do not say otherwise.
 SHORT_TEXT_MAX_LENGTH = 200
 LONG_TEXT_MAX_LENGTH = 10_000
+EMAIL_MAX_LENGTH = 254
+URL_MAX_LENGTH = 500
+PHONE_MAX_LENGTH = 30
+SIRET_LENGTH = 14
 DEFAULT_ACCEPT = [".pdf", ".png", ".jpg", ".jpeg", ".odt", ".docx", ".ods", ".xlsx"]
 DEFAULT_MAX_SIZE_MB = 10
 DEFAULT_MAX_FILES = 10
@@ -354,6 +358,10 @@ class Kind:
     def is_empty(self, question, value):
         return value in (None, "", [], {})
 
+    def answer_max_length(self, question):
+        """The longest text an answer of this kind may store; None when it is not text."""
+        return None
+
     def display(self, question, value):
         """The answer as French text for pages and PDFs ("" when empty)."""
         return "" if self.is_empty(question, value) else str(value)
@@ -375,6 +383,9 @@ class ShortTextKind(Kind):
 
     def max_length(self, question):
         return int(question.options.get("max_length") or self.default_max_length)
+
+    def answer_max_length(self, question):
+        return self.max_length(question)
 
     def form_field(self, question):
         return TextField(max_length=self.max_length(question), **self.field_kwargs(question))
@@ -543,6 +554,15 @@ class MultiChoiceKind(ChoiceKind):
             **self.field_kwargs(question),
         )
 
+    def clean(self, question, raw):
+        return super().clean(question, self.as_list(raw))
+
+    @staticmethod
+    def as_list(value):
+        """A stored answer as a list: a question changed from a single choice keeps the one
+        value its drafts stored (callforms.services.question_update allows that change)."""
+        return [value] if isinstance(value, str) and value else value
+
     def to_json(self, question, value):
         return list(value or [])
 
@@ -550,7 +570,7 @@ class MultiChoiceKind(ChoiceKind):
         if self.is_empty(question, value):
             return ""
         labels = dict(self.choices(question))
-        return ", ".join(labels.get(str(item), str(item)) for item in value)
+        return ", ".join(labels.get(str(item), str(item)) for item in self.as_list(value))
 
 
 class EmailKind(Kind):
@@ -558,11 +578,14 @@ class EmailKind(Kind):
 
     def form_field(self, question):
         return forms.EmailField(
-            max_length=254,
+            max_length=EMAIL_MAX_LENGTH,
             error_messages={"invalid": _("Saisissez une adresse e-mail valide.")},
             widget=forms.EmailInput(attrs={"autocomplete": "email"}),
             **self.field_kwargs(question),
         )
+
+    def answer_max_length(self, question):
+        return EMAIL_MAX_LENGTH
 
 
 class UrlKind(Kind):
@@ -570,13 +593,16 @@ class UrlKind(Kind):
 
     def form_field(self, question):
         return forms.URLField(
-            max_length=500,
+            max_length=URL_MAX_LENGTH,
             assume_scheme="https",
             error_messages={
                 "invalid": _("Saisissez une adresse web valide, par exemple https://…")
             },
             **self.field_kwargs(question),
         )
+
+    def answer_max_length(self, question):
+        return URL_MAX_LENGTH
 
     def anonymised(self, question, value):
         return value  # a web address of the project is public matter
@@ -587,11 +613,14 @@ class PhoneKind(Kind):
 
     def form_field(self, question):
         return forms.CharField(
-            max_length=30,
+            max_length=PHONE_MAX_LENGTH,
             validators=[phone_validator],
             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             **self.field_kwargs(question),
         )
+
+    def answer_max_length(self, question):
+        return PHONE_MAX_LENGTH
 
 
 class SiretField(forms.CharField):
@@ -616,6 +645,9 @@ class SiretKind(Kind):
             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             **self.field_kwargs(question),
         )
+
+    def answer_max_length(self, question):
+        return SIRET_LENGTH  # stored without the spaces it may be typed with
 
     def anonymised(self, question, value):
         return value  # an organisation's SIRET is public (the SIRENE register)

@@ -14,9 +14,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from callforms import registry
 from callforms.defaults import form_default_create
 from callforms.enums import BUILTIN_FIELDS, CONDITION_KINDS, EDITABLE_KINDS, QuestionKind
+from callforms.kinds import kind_for
 from callforms.models import CallForm, Question, Section
 from callforms.signals import question_deleted
 
@@ -43,6 +46,21 @@ RESERVED_KEYS = frozenset(
     {*BUILTIN_FIELDS, "territory_wide", "consent_given_at", "version", "section", "kind", "file"}
 )
 UP, DOWN = "up", "down"
+# The kinds a question answered by drafts may take, from its kind: those under which every
+# answer already stored stays valid as it is. A text (or an e-mail, web address, phone,
+# SIRET: text that passed a stricter check) stays text, if the new limit holds the longest
+# answer the old kind accepted; a single choice becomes multiple choices, if its choices stay
+# (kinds.MultiChoiceKind reads the one stored value as a list of one).
+TEXT_TARGETS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
+KIND_CHANGES_KEEPING_ANSWERS = {
+    QuestionKind.SHORT_TEXT: TEXT_TARGETS,
+    QuestionKind.LONG_TEXT: TEXT_TARGETS,
+    QuestionKind.EMAIL: TEXT_TARGETS,
+    QuestionKind.URL: TEXT_TARGETS,
+    QuestionKind.PHONE: TEXT_TARGETS,
+    QuestionKind.SIRET: TEXT_TARGETS,
+    QuestionKind.CHOICE: (QuestionKind.MULTICHOICE,),
+}
 
 
 class FormConflict(Exception):
@@ -298,8 +316,119 @@ def question_create(*, section, version, user, key="", **data):
     return question
 
 
+def question_kind_choices(question):
+    """The kinds `question` may be given now, in the order of QuestionKind (its options not
+    chosen yet: question_update checks them), and how many drafts answered it."""
+    if question.is_builtin or question.section.form.is_locked:
+        return [], 0
+    call_form = question.section.form
+    count = registry.answer_count(call_form.wave, question.key)
+    dependants = _dependants(call_form, question)
+    kinds = [
+        kind
+        for kind in EDITABLE_KINDS
+        if kind != question.kind
+        and _kind_change_problem(question, kind, None, count=count, dependants=dependants) is None
+    ]
+    return kinds, count
+
+
+def question_kind_problem(question, kind):
+    """Why `question` may not become `kind` (its options aside), in French; None if it may."""
+    call_form = question.section.form
+    return _kind_change_problem(
+        question,
+        kind,
+        None,
+        count=registry.answer_count(call_form.wave, question.key),
+        dependants=_dependants(call_form, question),
+    )
+
+
+def _dependants(call_form, question):
+    """The questions whose condition is on `question`'s answer."""
+    return list(
+        Question.objects.filter(section__form=call_form, condition_key=question.key).exclude(
+            pk=question.pk
+        )
+    )
+
+
+def _kind_change_problem(question, kind, options, *, count, dependants):
+    """Why `question` may not become `kind` with `options` (None: not chosen yet), as a French
+    sentence; None when it may. `count` drafts answered it; `dependants` have a condition on
+    it."""
+    new_label = QuestionKind(kind).label
+    broken = [
+        dependant
+        for dependant in dependants
+        if kind not in CONDITION_KINDS
+        or (
+            options is not None
+            and dependant.condition_value
+            not in condition_values(Question(kind=kind, options=options))
+        )
+    ]
+    if broken:
+        return _(
+            "« %(label)s » ne peut pas devenir « %(kind)s » : la condition de « %(others)s » "
+            "porte sur sa réponse. Changez d'abord cette condition."
+        ) % {
+            "label": question.label,
+            "kind": new_label,
+            "others": " », « ".join(dependant.label for dependant in broken),
+        }
+    if not count:
+        return None
+    if kind not in KIND_CHANGES_KEEPING_ANSWERS.get(question.kind, ()):
+        return ngettext(
+            "« %(label)s » ne peut pas devenir « %(kind)s » : %(count)s brouillon a déjà "
+            "répondu à cette question et sa réponse ne serait plus valide.",
+            "« %(label)s » ne peut pas devenir « %(kind)s » : %(count)s brouillons ont déjà "
+            "répondu à cette question et leurs réponses ne seraient plus valides.",
+            count,
+        ) % {"label": question.label, "kind": new_label, "count": count}
+    if options is None:
+        return None
+    old_limit = kind_for(question.kind).answer_max_length(question)
+    if old_limit is not None:
+        new_limit = kind_for(kind).answer_max_length(Question(kind=kind, options=options))
+        if new_limit < old_limit:
+            return ngettext(
+                "« %(label)s » : %(count)s brouillon a déjà répondu à cette question ; "
+                "permettez au moins %(limit)s caractères pour que sa réponse reste valide.",
+                "« %(label)s » : %(count)s brouillons ont déjà répondu à cette question ; "
+                "permettez au moins %(limit)s caractères pour que leurs réponses restent "
+                "valides.",
+                count,
+            ) % {"label": question.label, "count": count, "limit": old_limit}
+    if question.kind != QuestionKind.CHOICE:
+        return None
+    new_values = set(condition_values(Question(kind=kind, options=options)))
+    lost = [
+        label
+        for value, label in kind_for(question.kind).choices(question)
+        if value not in new_values
+    ]
+    if lost:
+        return ngettext(
+            "« %(label)s » : %(count)s brouillon a déjà répondu à cette question ; gardez les "
+            "réponses proposées « %(choices)s » pour que sa réponse reste valide.",
+            "« %(label)s » : %(count)s brouillons ont déjà répondu à cette question ; gardez "
+            "les réponses proposées « %(choices)s » pour que leurs réponses restent valides.",
+            count,
+        ) % {"label": question.label, "count": count, "choices": " », « ".join(lost)}
+    return None
+
+
 def question_update(*, question, version, user, **data):
-    """Change a question. Locked form or builtin question: only its wording (label, help text)."""
+    """Change a question. Locked form or builtin question: only its wording (label, help text).
+
+    Its kind may change too (the form unlocked, never a builtin question's): to any kind
+    while no draft answered it; once drafts did, only to a kind under which their answers
+    stay valid (KIND_CHANGES_KEEPING_ANSWERS, with the limits and choices that keep them);
+    never so that a condition of another question on its answer can no longer be met.
+    """
     unknown = set(data) - set(QUESTION_FIELDS)
     if unknown:
         raise ValueError(f"Not a question field: {sorted(unknown)}")
@@ -311,7 +440,17 @@ def question_update(*, question, version, user, **data):
         )
     if "kind" in changed and data["kind"] not in EDITABLE_KINDS:
         raise ValidationError(_("Choisissez le type de la question."))
-    with _editing(question.section.form.wave, version, user, structural=structural):
+    with _editing(question.section.form.wave, version, user, structural=structural) as call_form:
+        if "kind" in changed:
+            problem = _kind_change_problem(
+                question,
+                data["kind"],
+                data.get("options", question.options) or {},
+                count=registry.answer_count(call_form.wave, question.key),
+                dependants=_dependants(call_form, question),
+            )
+            if problem:
+                raise ValidationError(problem)
         for name in changed:
             setattr(question, name, data[name])
         if changed:

@@ -32,6 +32,11 @@ urlpatterns = [
         name="question_update",
     ),
     path(
+        f"{PREFIX}questions/<int:pk>/type/",
+        views.QuestionKindView.as_view(),
+        name="question_kind",
+    ),
+    path(
         f"{PREFIX}questions/<int:pk>/supprimer/",
         views.QuestionDeleteView.as_view(),
         name="question_delete",

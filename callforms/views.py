@@ -392,6 +392,23 @@ class QuestionUpdateView(QuestionFormMixin):
     def wording_only(self):
         return self.call_form.is_locked or self.question.is_builtin
 
+    # The page offers to change the question's kind (not the page that changes it).
+    offers_kind_change = True
+
+    def get_context_data(self, **kwargs):
+        if self.offers_kind_change and not self.wording_only:
+            kinds, answer_count = services.question_kind_choices(self.question)
+            kwargs.update(
+                kind_change=True,
+                kind_change_form=KindChoiceForm(kinds=kinds) if kinds else None,
+                answer_count=answer_count,
+            )
+        return super().get_context_data(**kwargs)
+
+    def success_message(self, form):
+        label = form.cleaned_data["label"]
+        return _("La question « %(label)s » est enregistrée.") % {"label": label}
+
     def form_valid(self, form):
         return self.run(
             form,
@@ -401,9 +418,63 @@ class QuestionUpdateView(QuestionFormMixin):
                 user=self.request.user,
                 **form.question_values(),
             ),
-            _("La question « %(label)s » est enregistrée.") % {"label": form.cleaned_data["label"]},
+            self.success_message(form),
             anchor=f"question-{self.question.pk}",
         )
+
+
+class QuestionKindView(QuestionUpdateView):
+    """The question with the options of another kind (`?type=`): saved, its kind changes.
+
+    The services decide what may change (the lock, a builtin question, the drafts' answers,
+    a condition on it); a kind refused already on opening sends back to the question's page
+    with the reason.
+    """
+
+    offers_kind_change = False
+    # The kind's options are asked whatever the lock: the services refuse a locked form.
+    wording_only = False
+
+    @cached_property
+    def kind(self):
+        kind = self.request.GET.get("type", "")
+        if kind not in EDITABLE_KINDS:
+            raise Http404
+        return kind
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        update_url = reverse("callforms:question_update", args=[self.wave.number, self.question.pk])
+        if self.kind == self.question.kind:
+            return redirect(update_url)
+        if request.method == "GET":
+            refusal = self.refusal()
+            if refusal:
+                messages.error(request, refusal)
+                return redirect(update_url)
+        return super().dispatch(request, *args, **kwargs)
+
+    def refusal(self):
+        """Why the question may not take this kind (None when it may, options aside)."""
+        if self.question.is_builtin:
+            return _("Un champ du portail garde son type.")
+        if self.call_form.is_locked:
+            return locked_message()
+        return services.question_kind_problem(self.question, self.kind)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            old_kind_label=QuestionKind(self.question.kind).label,
+            answer_count=registry.answer_count(self.wave, self.question.key),
+            **kwargs,
+        )
+
+    def success_message(self, form):
+        return _("La question « %(label)s » est maintenant de type « %(kind)s ».") % {
+            "label": form.cleaned_data["label"],
+            "kind": QuestionKind(self.kind).label,
+        }
 
 
 class QuestionDeleteView(VersionedFormView):
