@@ -99,6 +99,10 @@ class Booklet(models.Model):
     )
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    # The last sign of life of the generation (taken, a project page prepared, the document
+    # rendered; while queued, created_at stands for it): a version silent for too long was
+    # left by a dead worker (booklets_expire_lost).
+    heartbeat_at = models.DateTimeField(_("dernière avancée"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
 

@@ -27,10 +27,13 @@ from label.models import Wave
 logger = logging.getLogger(__name__)
 
 GENERATE_BOOKLET_TASK = "booklets.generate_booklet"
-# A version still « running » this long after it started was left by a worker that died (or
-# still « queued » this long after it was asked for was never taken): it no longer blocks a
-# new generation (a whole cahier renders in well under a minute).
-STALE_AFTER = timedelta(minutes=30)
+# A version queued or running whose progress has not moved for this long was left by a
+# worker that died (or its message was lost with the broker): it is marked failed and no
+# longer blocks a new generation. Each project page takes a fraction of a second, but the
+# rendering of the whole document by WeasyPrint is one step without progress, which for a
+# large wave with photos and maps can take minutes on a busy worker: half an hour leaves
+# a wide margin.
+BOOKLET_LOST_AFTER = timedelta(minutes=30)
 # The share of the progress bar given to preparing the project pages; the rest is the
 # rendering of the whole document, which WeasyPrint does in one go.
 PROJECTS_SHARE = 80
@@ -67,15 +70,33 @@ def _schedule_generation(booklet_id):
         )
 
 
-def _expire_stale(wave, now):
-    """Mark failed the versions of a wave that a worker left running when it died, or that
-    no worker took (a message lost with the broker): they would block the wave for ever."""
-    cutoff = now - STALE_AFTER
-    Booklet.objects.filter(wave=wave, status__in=ACTIVE_STATUSES).filter(
-        Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff)
-    ).update(
+def booklets_expire_lost(*, wave=None, now=None):
+    """Mark failed the versions a dead worker left queued or running; returns how many.
+
+    A version silent for BOOKLET_LOST_AFTER would block its wave for ever; marked failed, it
+    says why in the list of versions and « Générer le cahier » is offered again. Run when
+    the staff page or a version's state is read, when a version is asked for, and by the
+    `booklets.expire_lost_booklets` task, so that nothing depends on beat running. Only
+    the wave given, when one is.
+    """
+    now = now or timezone.now()
+    cutoff = now - BOOKLET_LOST_AFTER
+    # Before its first heartbeat (still queued, or recorded before heartbeat_at existed), a
+    # version counts from its start, or from when it was asked for.
+    silent = (
+        Q(heartbeat_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
+    )
+    versions = Booklet.objects.filter(status__in=ACTIVE_STATUSES).filter(silent)
+    if wave is not None:
+        versions = versions.filter(wave=wave)
+    return versions.update(
         status=BookletStatus.FAILED,
-        message=_("La génération s'est interrompue ; veuillez la relancer."),
+        message=_(
+            "La génération s'est interrompue : le service de tâches a sans doute été "
+            "redémarré. Relancez-la avec « Générer le cahier »."
+        ),
         finished_at=now,
     )
 
@@ -94,8 +115,7 @@ def booklet_request(*, wave, by):
         raise ValidationError(
             _("Le cahier ne peut être généré qu'une fois les résultats de la vague annoncés.")
         )
-    now = timezone.now()
-    _expire_stale(wave, now)
+    booklets_expire_lost(wave=wave)
     if Booklet.objects.filter(wave=wave, status__in=ACTIVE_STATUSES).exists():
         raise ValidationError(
             _(
@@ -129,17 +149,18 @@ def _claim(booklet_id):
         if booklet is None or booklet.status != BookletStatus.QUEUED:
             return None
         booklet.status = BookletStatus.RUNNING
-        booklet.started_at = timezone.now()
+        booklet.started_at = booklet.heartbeat_at = timezone.now()
         booklet.progress = 0
         booklet.message = _("Préparation des pages des projets…")
-        booklet.save(update_fields=["status", "started_at", "progress", "message"])
+        booklet.save(update_fields=["status", "started_at", "heartbeat_at", "progress", "message"])
         return booklet
 
 
 def _report(booklet_id, progress, message):
     # Outside any transaction: each step is committed at once, so the polling page sees it.
+    # A version already declared lost stays failed: its bar no longer moves.
     Booklet.objects.filter(pk=booklet_id, status=BookletStatus.RUNNING).update(
-        progress=min(max(int(progress), 0), 100), message=message
+        progress=min(max(int(progress), 0), 100), message=message, heartbeat_at=timezone.now()
     )
 
 
@@ -154,9 +175,11 @@ def booklet_generate(*, booklet_id):
 
     Idempotent: only a queued version is claimed (then running), so a task delivered twice
     generates once. Progress is written after each project page (up to 80 %), then after the
-    rendering (95 %) and at the end (100 %). A failure marks the version failed with a
-    message for staff, and the error is logged. Returns the version, or None when there was
-    nothing to do.
+    rendering (95 %) and at the end (100 %), each with a heartbeat. A failure marks the
+    version failed with a message for staff, and the error is logged. A worker that wakes up
+    after its version was declared lost neither moves its bar nor rewrites its failure, but
+    a file it does finish makes the version ready. Returns the version, or None when there
+    was nothing to do.
     """
     booklet = _claim(booklet_id)
     if booklet is None:
@@ -175,20 +198,27 @@ def booklet_generate(*, booklet_id):
         name = booklet.file.storage.save(_file_name(booklet), ContentFile(content))
     except Exception:
         logger.exception("Generation of booklet %s failed.", booklet_id)
-        Booklet.objects.filter(pk=booklet_id).update(
+        Booklet.objects.filter(pk=booklet_id, status=BookletStatus.RUNNING).update(
             status=BookletStatus.FAILED,
             message=_("La génération a échoué ; l'erreur est consignée. Veuillez réessayer."),
             finished_at=timezone.now(),
         )
         return Booklet.objects.get(pk=booklet_id)
-    Booklet.objects.filter(pk=booklet_id).update(
+    now = timezone.now()
+    # Also over a version declared lost meanwhile (a worker that stalled, then woke up):
+    # its file is complete, so the version is ready after all. A version is never run
+    # twice, so no other run can own it.
+    Booklet.objects.filter(
+        pk=booklet_id, status__in=(BookletStatus.RUNNING, BookletStatus.FAILED)
+    ).update(
         status=BookletStatus.DONE,
         progress=100,
         message=_("Le cahier est prêt."),
         file=name,
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
-        finished_at=timezone.now(),
+        heartbeat_at=now,
+        finished_at=now,
     )
     return Booklet.objects.get(pk=booklet_id)
 

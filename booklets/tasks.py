@@ -1,4 +1,4 @@
-"""Celery task of the booklets: a thin wrapper that takes an id and calls one service."""
+"""Celery tasks of the booklets: thin wrappers that take an id and call one service."""
 
 from celery import shared_task
 
@@ -9,3 +9,9 @@ from booklets import services
 def task_generate_booklet(booklet_id):
     """Generate one queued version of a wave's cahier (idempotent: a version runs once)."""
     services.booklet_generate(booklet_id=booklet_id)
+
+
+@shared_task(name="booklets.expire_lost_booklets", ignore_result=True)
+def task_expire_lost_booklets():
+    """Mark failed the versions a dead worker left « en cours » (also done on their page)."""
+    return services.booklets_expire_lost()

@@ -32,6 +32,7 @@ from booklets.services import (
     booklet_request,
     booklet_wave_may_have_booklet,
     booklet_withdraw,
+    booklets_expire_lost,
 )
 from label.models import Wave
 
@@ -88,6 +89,8 @@ class BookletStaffView(BookletStaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         wave = self.get_wave()
+        # A version a dead worker left « en cours » shows as failed, and frees the button.
+        booklets_expire_lost(wave=wave)
         booklets = list(booklet_list_for_wave(wave))
         active = next((booklet for booklet in booklets if booklet.is_active), None)
         return super().get_context_data(
@@ -132,6 +135,8 @@ class BookletStatusView(BookletStaffMixin, View):
     """Where a version's generation stands, as JSON (polled by the progress bar)."""
 
     def get(self, request, *args, **kwargs):
+        # A lost version answers « failed », so the polling page reloads and says why.
+        booklets_expire_lost(wave=self.get_wave())
         response = JsonResponse(_status_payload(self.get_booklet()))
         response["Cache-Control"] = "no-store"
         return response
