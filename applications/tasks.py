@@ -21,3 +21,9 @@ def task_run_export(job_id):
 def task_purge_exports():
     """Delete the exports older than a week (also done whenever an export is asked for)."""
     return export_jobs.export_jobs_purge()
+
+
+@shared_task(name="applications.expire_lost_exports", ignore_result=True)
+def task_expire_lost_exports():
+    """Mark failed the exports a dead worker left « en cours » (also done on their page)."""
+    return export_jobs.export_jobs_expire_lost()

@@ -20,6 +20,10 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Échec")
 
 
+# The `error` of a job that stopped moving (its worker died): export_jobs_expire_lost.
+EXPORT_ERROR_LOST = "lost"
+
+
 class ExportJob(models.Model):
     """One export asked for by a staff member: its parameters, its progress and its file.
 
@@ -48,6 +52,12 @@ class ExportJob(models.Model):
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     error = models.CharField(_("erreur"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    # When a worker took the job: also the mark of that run, so that a worker which wakes
+    # up after the job was declared lost and queued again writes nothing over the new run.
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    # The last sign of life of the job (queued again, taken, a step of progress; until then,
+    # created_at stands for it): a job silent for too long is lost (export_jobs_expire_lost).
+    heartbeat_at = models.DateTimeField(_("dernière avancée"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
     class Meta:
@@ -62,3 +72,16 @@ class ExportJob(models.Model):
     @property
     def is_finished(self):
         return self.status in {ExportStatus.DONE, ExportStatus.FAILED}
+
+    @property
+    def failure_reason(self):
+        """What the staff member reads on the page of a failed export."""
+        if self.error == EXPORT_ERROR_LOST:
+            return _(
+                "La préparation du fichier s'est interrompue : le service de tâches a sans "
+                "doute été redémarré. Relancez-la avec les mêmes critères."
+            )
+        return _(
+            "L'export n'a pas pu être préparé. Vous pouvez le relancer avec les mêmes "
+            "critères ; si l'échec se répète, merci de prévenir l'administrateur du portail."
+        )

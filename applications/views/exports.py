@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView, View
 
 from applications.export_jobs import (
@@ -20,6 +21,7 @@ from applications.export_jobs import (
     export_job_create,
     export_job_file_name,
     export_job_retry,
+    export_jobs_expire_lost,
     export_parameters,
 )
 from applications.exports import EXPORT_FORMATS
@@ -70,12 +72,17 @@ class InstructionExportView(InstructionAccessMixin, TemplateView):
 
 
 class ExportJobMixin(InstructionAccessMixin):
-    """Loads the export of the URL once the role is checked, then its object rule."""
+    """Loads the export of the URL once the role is checked, then its object rule.
+
+    Exports a dead worker left « en cours » are marked failed first, so the page, its JSON
+    state and « Relancer » see a lost job as failed even when beat does not run.
+    """
 
     job = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.has_perm("label.access_instruction_area"):
+            export_jobs_expire_lost()
             self.job = get_object_or_404(ExportJob.objects.select_related("wave"), pk=kwargs["pk"])
             if not request.user.has_perm("applications.view_export_job", self.job):
                 raise PermissionDenied
@@ -83,12 +90,25 @@ class ExportJobMixin(InstructionAccessMixin):
 
 
 def job_state(job):
-    """What the page and its JSON say about an export."""
+    """What the page and its JSON say about an export: once done, how many rows its file
+    holds; once failed, why, in the words the staff member reads."""
+    done = job.status == ExportStatus.DONE and job.row_count is not None
     return {
         "status": job.status,
         "status_label": str(job.get_status_display()),
         "progress": job.progress,
         "row_count": job.row_count,
+        "row_count_label": (
+            ngettext(
+                "Le fichier compte %(count)s candidature.",
+                "Le fichier compte %(count)s candidatures.",
+                job.row_count,
+            )
+            % {"count": job.row_count}
+            if done
+            else ""
+        ),
+        "error_message": str(job.failure_reason) if job.status == ExportStatus.FAILED else "",
         "download_url": (
             reverse("applications:instruction_export_download", kwargs={"pk": job.pk})
             if job.status == ExportStatus.DONE

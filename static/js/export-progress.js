@@ -1,7 +1,8 @@
 // The progress bar of an export (templates/applications/export_job.html).
 // Without JavaScript the « Actualiser » link reloads the page; this polls the export's JSON
-// state every two seconds and updates the bar, the status line and the buttons in place,
-// until the export is done or has failed.
+// state every two seconds and updates the bar, the status line (with the file's row count
+// once done) and the buttons (with the reason of a failure) in place, until the export is
+// done or has failed.
 (function () {
   "use strict";
   var section = document.querySelector("[data-export-job]");
@@ -16,6 +17,8 @@
   var failed = section.querySelector("[data-export-failed]");
   var pending = section.querySelector("[data-export-pending]");
   var download = section.querySelector("[data-export-download]");
+  var rows = section.querySelector("[data-export-rows]");
+  var error = section.querySelector("[data-export-error]");
   var delay = 2000;
 
   function show(state) {
@@ -24,6 +27,9 @@
     bar.textContent = state.progress + " %";
     label.textContent = state.status_label;
     percent.textContent = String(state.progress);
+    // Once done, how many rows the file holds; once failed, why (both worded by the server).
+    rows.textContent = state.row_count_label || "";
+    error.textContent = state.error_message || "";
     var finished = state.status === "done" || state.status === "failed";
     pending.hidden = finished;
     failed.hidden = state.status !== "failed";

@@ -98,11 +98,14 @@ def test_a_done_job_offers_the_download_and_its_json_state(staff_client, done_jo
     state = staff_client.get(job_url("instruction_job_state", done_job)).json()
 
     assert f'href="{job_url("instruction_export_download", done_job)}">Télécharger</a>' in page
+    assert "<span data-export-rows>Le fichier compte 1 candidature.</span>" in page
     assert state == {
         "status": "done",
         "status_label": "Terminé",
         "progress": 100,
         "row_count": 1,
+        "row_count_label": "Le fichier compte 1 candidature.",
+        "error_message": "",
         "download_url": job_url("instruction_export_download", done_job),
     }
 
