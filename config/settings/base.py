@@ -391,6 +391,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.purge_exports",
         "schedule": crontab(hour=4, minute=0),
     },
+    # Exports and cahier versions a dead worker left « en cours » are marked failed (their
+    # pages do it too when read); every five minutes, well within their bounds.
+    "expire-lost-exports": {
+        "task": "applications.expire_lost_exports",
+        "schedule": 300.0,
+    },
+    "expire-lost-booklets": {
+        "task": "booklets.expire_lost_booklets",
+        "schedule": 300.0,
+    },
     # Retention of personal data (privacy/retention.py): once a day, at night.
     "apply-retention": {
         "task": "privacy.apply_retention",
