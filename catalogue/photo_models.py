@@ -1,6 +1,7 @@
 """Photos of labelled projects proposed by their holders (imported by catalogue/models.py)."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
@@ -8,6 +9,13 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+
+# A refused photo is a person's upload, perhaps with faces, that will never be published: its
+# file is kept long enough for the holder to read the reason and propose another (with the
+# refused one still in view), then deleted. A replaced photo was published with consent but is
+# no longer shown: its file goes after the same period. The rows stay, without the file, as
+# the record of the decision and its reason (catalogue.photos.photo_files_purge).
+PHOTO_FILE_KEEP_DAYS = 30
 
 
 class PhotoStatus(models.TextChoices):
@@ -84,6 +92,13 @@ class ProjectPhoto(models.Model):
 
     def __str__(self):
         return f"{self.entry_id} {self.get_status_display()}"
+
+    @property
+    def file_kept_until(self):
+        """When a refused photo's file is due for deletion; None for the other states."""
+        if self.status != PhotoStatus.REJECTED or self.reviewed_at is None:
+            return None
+        return self.reviewed_at + timedelta(days=PHOTO_FILE_KEEP_DAYS)
 
 
 @receiver(post_delete, sender=ProjectPhoto)

@@ -6,21 +6,27 @@ checked (label.validators.validate_picture), re-encoded by Pillow (EXIF data dro
 kept in private storage. Staff approve it — it becomes the entry's published picture,
 rendered in every size (catalogue/pictures.py) and replacing the previous one — or refuse it
 with a reason. Each decision is mailed to the holder through the outbox.
+
+A refused photo's file is deleted PHOTO_FILE_KEEP_DAYS after the refusal, a replaced one's
+that long after the approval that replaced it (photo_files_purge, nightly from the beat).
 """
 
 import hashlib
+from datetime import timedelta
 from io import BytesIO
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
 from catalogue.models import IMAGE_FORMATS, PhotoStatus, ProjectPhoto
+from catalogue.photo_models import PHOTO_FILE_KEEP_DAYS
 from catalogue.pictures import picture_discard, picture_flatten, picture_store
 from label.enums import Role
 from label.services import outbox_enqueue
@@ -256,3 +262,44 @@ def photo_list_decided(*, limit=20):
         .select_related("entry", "reviewed_by")
         .order_by("-reviewed_at", "-pk")[:limit]
     )
+
+
+def photo_list_files_expired(*, now=None):
+    """Photos whose file has outlived PHOTO_FILE_KEEP_DAYS: refused that long ago, or replaced
+    by an approval that long ago. Pending and published photos are never among them."""
+    deadline = (now or timezone.now()) - timedelta(days=PHOTO_FILE_KEEP_DAYS)
+    # The approval that replaced a photo is the entry's first one after it: a later approval
+    # decided before the deadline means the replacement was before it too.
+    replaced_before_deadline = ProjectPhoto.objects.filter(
+        entry=OuterRef("entry"),
+        status__in=(PhotoStatus.APPROVED, PhotoStatus.REPLACED),
+        reviewed_at__gt=OuterRef("reviewed_at"),
+        reviewed_at__lte=deadline,
+    )
+    return (
+        ProjectPhoto.objects.exclude(file="")
+        .filter(
+            Q(status=PhotoStatus.REJECTED, reviewed_at__lte=deadline)
+            | Q(Exists(replaced_before_deadline), status=PhotoStatus.REPLACED)
+        )
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def photo_files_purge(*, now=None):
+    """Delete the files of photos refused or replaced more than PHOTO_FILE_KEEP_DAYS ago.
+
+    Effects, in order: the rows lose their file name (they stay, with their state, dates and
+    reason, as the record of the decision); the stored files are deleted once the transaction
+    commits, so that a rollback leaves no row pointing at a deleted file. Refused and replaced
+    are final states: no lock is needed. Returns how many photos lost their file.
+    """
+    expired = list(photo_list_files_expired(now=now).values_list("pk", "file"))
+    if not expired:
+        return 0
+    ProjectPhoto.objects.filter(pk__in=[pk for pk, _name in expired]).update(file="")
+    storage = ProjectPhoto._meta.get_field("file").storage
+    for _pk, name in expired:
+        transaction.on_commit(lambda name=name: storage.delete(name))
+    return len(expired)

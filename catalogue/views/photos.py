@@ -95,10 +95,13 @@ def photo_propose_page(request, slug):
 
 @permission_required("label.access_applicant_area")
 def photo_file(request, pk):
-    """A proposed photo, for its holder and for staff only (it is not public before approval)."""
+    """A proposed photo, for its holder and for staff only (it is not public before approval);
+    a refused or replaced one only until its file is deleted."""
     photo = ProjectPhoto.objects.select_related("entry__source_application").filter(pk=pk).first()
     if photo is None or not request.user.has_perm("catalogue.view_proposed_photo", photo):
         raise Http404
+    if not photo.file:
+        raise Http404  # deleted after its retention period (photos.photo_files_purge)
     response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response

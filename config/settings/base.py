@@ -406,6 +406,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.apply_retention",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Files of refused and replaced project photos, 30 days on (catalogue/photos.py).
+    "purge-photo-files": {
+        "task": "catalogue.purge_photo_files",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 CACHES = {
