@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from callforms.enums import QuestionKind
 from callforms.kinds import TableWidget, kind_for
+from label.commune_groups import commune_groups
 from label.enums import HolderType, Theme
+from label.models import Commune
 
 K = QuestionKind
 
@@ -45,8 +47,32 @@ def stand_in(question):
     return replace(question, kind=kind, options={**options, **question.options})
 
 
+class CommunePickerInput(forms.CheckboxSelectMultiple):
+    """The boxes the dossier's commune picker draws itself: the error summary's link goes to
+    the picker's fieldset (its id in templates/applications/_dossier_communes.html)."""
+
+    def id_for_label(self, id_, index=None):
+        return "communes-fieldset"
+
+
+def is_commune_picker(question):
+    """Does the dossier ask this question with the commune picker? (the portal's communes)"""
+    # The picker's partial names its fields `communes` and `territory_wide`.
+    return question.is_builtin and question.builtin_field == COMMUNES and question.key == COMMUNES
+
+
 def preview_field(question):
     """The form field that asks the question in the preview, with Bootstrap's classes."""
+    if is_commune_picker(question):
+        # As the dossier's form: the picker's boxes carry the communes' ids.
+        return forms.ModelMultipleChoiceField(
+            queryset=Commune.objects.all(),
+            label=question.label,
+            help_text=question.help_text,
+            required=False,
+            widget=CommunePickerInput,
+            error_messages={"invalid_choice": _("Choisissez des communes du territoire.")},
+        )
     if question.is_builtin and question.builtin_field == CONSENT:
         field = forms.BooleanField(
             label=question.label, help_text=question.help_text, required=False
@@ -93,12 +119,15 @@ class PreviewForm(forms.Form):
     def __init__(self, *args, spec, **kwargs):
         super().__init__(*args, **kwargs)
         self.spec = spec
+        self.picker_key = None
         for question in spec.questions():
             self.fields[question.key] = preview_field(question)
-            if question.is_builtin and question.builtin_field == COMMUNES:
+            if is_commune_picker(question):
+                self.picker_key = question.key
                 # The communes' builtin field comes with « tout le territoire », as in the dossier.
                 self.fields[TERRITORY_WIDE] = forms.BooleanField(
                     label=_("Le projet concerne tout le territoire du Pôle métropolitain"),
+                    help_text=_("Dans ce cas, ne cochez pas de communes."),
                     required=False,
                     widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
                 )
@@ -133,21 +162,27 @@ class PreviewForm(forms.Form):
                             (forms.RadioSelect, forms.CheckboxSelectMultiple),
                         ),
                         # Long lists (themes, communes) are laid out in columns.
-                        "columns": len(list(getattr(self[question.key].field, "choices", ()) or ()))
+                        "columns": question.key != self.picker_key
+                        and len(list(getattr(self[question.key].field, "choices", ()) or ()))
                         > MANY_CHOICES,
                         "checkbox": question.is_builtin and question.builtin_field == CONSENT,
                         "condition": condition_text(self.spec, question),
-                        "territory_wide": (
-                            self[TERRITORY_WIDE]
-                            if question.is_builtin and question.builtin_field == COMMUNES
-                            else None
-                        ),
+                        "picker": question.key == self.picker_key,
                     }
                     for question in section.questions
                 ],
             )
             for section in self.spec.sections
         ]
+
+    def commune_groups(self):
+        """The commune picker's groups, with the communes checked in what was tried ([] when
+        the form asks no communes of the portal)."""
+        if self.picker_key is None:
+            return []
+        value = self[self.picker_key].value() or []
+        selected = {str(getattr(item, "pk", item)) for item in value}
+        return commune_groups(self.fields[self.picker_key].queryset, selected)
 
     def try_answers(self, files):
         """Validate like the dossier would, without saving: errors land next to the fields."""
@@ -160,11 +195,22 @@ class PreviewForm(forms.Form):
             if question.is_builtin and question.builtin_field == CONSENT:
                 builtins[CONSENT] = bool(value)
                 continue
+            if is_commune_picker(question):
+                builtins[COMMUNES] = [commune.pk for commune in value or []]
+                continue
             value = kind_for(stand_in(question).kind).to_json(stand_in(question), value)
             if question.is_builtin:
                 builtins[question.builtin_field] = value
             else:
                 answers[question.key] = value
+        if builtins[TERRITORY_WIDE] and builtins.get(COMMUNES):
+            # The dossier's own check (applications.forms): one or the other.
+            message = _(
+                "Choisissez des communes ou « tout le territoire », pas les deux : décochez "
+                "l'un ou l'autre."
+            )
+            self.add_error(TERRITORY_WIDE, message)
+            self.add_error(self.picker_key, message)
         # A question the applicant would not be asked (its condition is not met) is not checked.
         seen = {**answers}
         for question in self.spec.builtin_questions():

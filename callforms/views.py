@@ -529,6 +529,11 @@ class PreviewView(FormBuilderMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "spec": form_for(self.wave)}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["commune_groups"] = context["form"].commune_groups()
+        return context
+
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         valid = form.try_answers(request.FILES)

@@ -1,8 +1,9 @@
-"""Changing a question's kind in the form builder.
+"""Changing a question's kind in the form builder, and the preview's commune picker.
 
 A kind changes while the form is unlocked: to any kind while no draft answered the question,
 once drafts did only to a kind that keeps their answers valid; never so that another
-question's condition on it breaks; a builtin question keeps its kind.
+question's condition on it breaks; a builtin question keeps its kind. The preview draws the
+dossier's commune picker for the portal's communes question.
 """
 
 import html
@@ -12,11 +13,12 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from applications.models import Application
 from callforms import services
 from callforms.declaration import form_for
 from callforms.enums import QuestionKind
 from callforms.models import CallForm, Question, Section
-from label.models import AuditAction, AuditEvent
+from label.models import AuditAction, AuditEvent, Commune
 from tests.conftest import login
 from tests.factories import ApplicationFactory, WaveFactory
 
@@ -281,3 +283,38 @@ def test_a_kind_change_on_an_older_version_is_a_conflict_that_keeps_the_input(st
     assert venue.kind == K.SHORT_TEXT
     with pytest.raises(services.FormConflict):
         services.question_update(question=venue, version=stale, user=None, kind=K.LONG_TEXT)
+
+
+def test_the_preview_draws_the_dossiers_commune_picker(staff, wave):
+    page = text(staff.get(url("form_preview", wave)))
+
+    assert "data-commune-picker" in page
+    assert 'id="commune-filter"' in page
+    assert "data-commune-locator" in page
+    assert "CA de Lens-Liévin" in page
+    assert '<script src="/static/js/commune-picker.js"></script>' in page
+    assert "css/dossier.css" in page
+    # No inline script: the content security policy forbids it.
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+    lens = Commune.objects.get(name="Lens")
+    assert f'name="communes" value="{lens.pk}" id="id_communes_{lens.pk}"' in page
+
+
+def test_trying_the_preview_with_the_picker_validates_and_saves_nothing(staff, wave):
+    lens = Commune.objects.get(name="Lens")
+    applications = Application.objects.count()
+
+    page = text(staff.post(url("form_preview", wave), {"communes": [str(lens.pk)]}))
+    assert 'id="communes-error"' not in page
+    assert f'value="{lens.pk}" id="id_communes_{lens.pk}" checked' in page
+
+    page = text(staff.post(url("form_preview", wave), {}))
+    assert 'id="communes-error"' in page
+    # The error summary leads to the picker.
+    assert '<a href="#communes-fieldset">Communes du projet : Répondez' in page
+
+    page = text(
+        staff.post(url("form_preview", wave), {"communes": [str(lens.pk)], "territory_wide": "on"})
+    )
+    assert "Choisissez des communes ou « tout le territoire », pas les deux" in page
+    assert Application.objects.count() == applications
