@@ -171,6 +171,19 @@ def test_a_kind_that_would_break_the_drafts_answers_is_refused_with_their_number
     assert venue.kind == K.SHORT_TEXT and version(wave) == before
 
 
+def test_a_question_whose_answers_no_other_kind_keeps_offers_no_kind(staff, wave):
+    volunteers = add(wave, K.NUMBER, "Nombre de bénévoles")
+    draft(wave, **{volunteers.key: 12})
+
+    page = text(staff.get(url("question_update", wave, volunteers.pk)))
+
+    assert 'id="nouveau-type"' not in page
+    assert (
+        "Un brouillon a déjà répondu à cette question : aucun autre type ne garderait sa "
+        "réponse valide. Pour poser la question autrement, ajoutez une nouvelle question."
+    ) in page
+
+
 def test_a_single_choice_answered_becomes_multiple_choices_if_its_choices_stay(staff, wave):
     stage = add(
         wave,
