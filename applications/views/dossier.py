@@ -28,9 +28,8 @@ from applications.views.mixins import OwnApplicationMixin
 from applications.workflow import application_create
 from callforms.enums import QuestionKind, TableColumnKind
 from callforms.kinds import TABLE_EXTRA_ROWS, TABLE_MAX_ROWS, format_number, kind_for
-from label.enums import Epci
+from label.commune_groups import commune_groups
 from label.selectors import wave_get_current
-from label.text import french_sort_key
 
 SUMMARY_SLUG = "recapitulatif"
 
@@ -102,17 +101,7 @@ def _json_errors(form):
 
 def _commune_groups(form):
     """The communes of the territory by agglomeration, with their checked state."""
-    selected = form.selected_commune_ids()
-    groups = {code: [] for code in Epci.values}
-    # Sorted in Python: databases put « Bénifontaine » after « Bully-les-Mines ».
-    communes = sorted(form.fields["communes"].queryset, key=lambda c: french_sort_key(c.name))
-    for commune in communes:
-        groups.setdefault(commune.epci, []).append((commune, str(commune.pk) in selected))
-    return [
-        {"code": code, "label": Epci(code).label, "communes": communes}
-        for code, communes in groups.items()
-        if communes
-    ]
+    return commune_groups(form.fields["communes"].queryset, form.selected_commune_ids())
 
 
 def _table_total(application, question, missing):

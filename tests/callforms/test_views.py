@@ -503,9 +503,9 @@ def test_a_question_is_tied_to_the_criteria_of_the_wave_s_grid(staff, wave):
 def test_trying_the_form_accepts_the_whole_territory_instead_of_communes(staff, wave):
     page = text(staff.post(url("form_preview", wave), {"territory_wide": "on"}))
     assert "tout le territoire du Pôle métropolitain" in page
-    assert 'id="id_communes_error"' not in page
+    assert 'id="communes-error"' not in page
     page = text(staff.post(url("form_preview", wave), {}))
-    assert 'id="id_communes_error"' in page
+    assert 'id="communes-error"' in page
 
 
 def test_removing_the_choice_a_condition_names_is_refused_with_the_reason(staff, wave):
