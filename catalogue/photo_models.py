@@ -14,8 +14,13 @@ from django.utils.translation import gettext_lazy as _
 # file is kept long enough for the holder to read the reason and propose another (with the
 # refused one still in view), then deleted. A replaced photo was published with consent but is
 # no longer shown: its file goes after the same period. The rows stay, without the file, as
-# the record of the decision and its reason (catalogue.photos.photo_files_purge).
-PHOTO_FILE_KEEP_DAYS = 30
+# the record of the decision and its reason (catalogue.photos.photo_files_purge). The period
+# is the setting RETENTION_PHOTO_FILE_DAYS (told on /donnees-personnelles/).
+
+
+def photo_file_keep_days():
+    """How many days a refused or replaced photo's file is kept (RETENTION_PHOTO_FILE_DAYS)."""
+    return settings.RETENTION_PHOTO_FILE_DAYS
 
 
 class PhotoStatus(models.TextChoices):
@@ -98,7 +103,7 @@ class ProjectPhoto(models.Model):
         """When a refused photo's file is due for deletion; None for the other states."""
         if self.status != PhotoStatus.REJECTED or self.reviewed_at is None:
             return None
-        return self.reviewed_at + timedelta(days=PHOTO_FILE_KEEP_DAYS)
+        return self.reviewed_at + timedelta(days=photo_file_keep_days())
 
 
 @receiver(post_delete, sender=ProjectPhoto)

@@ -7,7 +7,7 @@ kept in private storage. Staff approve it — it becomes the entry's published p
 rendered in every size (catalogue/pictures.py) and replacing the previous one — or refuse it
 with a reason. Each decision is mailed to the holder through the outbox.
 
-A refused photo's file is deleted PHOTO_FILE_KEEP_DAYS after the refusal, a replaced one's
+A refused photo's file is deleted RETENTION_PHOTO_FILE_DAYS after the refusal, a replaced one's
 that long after the approval that replaced it (photo_files_purge, nightly from the beat).
 """
 
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
 from catalogue.models import IMAGE_FORMATS, PhotoStatus, ProjectPhoto
-from catalogue.photo_models import PHOTO_FILE_KEEP_DAYS
+from catalogue.photo_models import photo_file_keep_days
 from catalogue.pictures import picture_discard, picture_flatten, picture_store
 from label.enums import Role
 from label.services import outbox_enqueue
@@ -265,9 +265,9 @@ def photo_list_decided(*, limit=20):
 
 
 def photo_list_files_expired(*, now=None):
-    """Photos whose file has outlived PHOTO_FILE_KEEP_DAYS: refused that long ago, or replaced
+    """Photos whose file has outlived RETENTION_PHOTO_FILE_DAYS: refused that long ago, or replaced
     by an approval that long ago. Pending and published photos are never among them."""
-    deadline = (now or timezone.now()) - timedelta(days=PHOTO_FILE_KEEP_DAYS)
+    deadline = (now or timezone.now()) - timedelta(days=photo_file_keep_days())
     # The approval that replaced a photo is the entry's first one after it: a later approval
     # decided before the deadline means the replacement was before it too.
     replaced_before_deadline = ProjectPhoto.objects.filter(
@@ -288,7 +288,7 @@ def photo_list_files_expired(*, now=None):
 
 @transaction.atomic
 def photo_files_purge(*, now=None):
-    """Delete the files of photos refused or replaced more than PHOTO_FILE_KEEP_DAYS ago.
+    """Delete the files of photos refused or replaced more than RETENTION_PHOTO_FILE_DAYS ago.
 
     Effects, in order: the rows lose their file name (they stay, with their state, dates and
     reason, as the record of the decision); the stored files are deleted once the transaction

@@ -41,6 +41,7 @@ def retention_periods():
         "outbox_days": settings.RETENTION_OUTBOX_DAYS,
         "interest_months": settings.RETENTION_INTEREST_MONTHS,
         "audit_months": settings.RETENTION_AUDIT_MONTHS,
+        "photo_file_days": settings.RETENTION_PHOTO_FILE_DAYS,
     }
 
 

@@ -229,6 +229,9 @@ RETENTION_ACCOUNT_WARNING_DAYS = int(os.environ.get("RETENTION_ACCOUNT_WARNING_D
 RETENTION_OUTBOX_DAYS = int(os.environ.get("RETENTION_OUTBOX_DAYS", "30"))
 RETENTION_INTEREST_MONTHS = int(os.environ.get("RETENTION_INTEREST_MONTHS", "24"))
 RETENTION_AUDIT_MONTHS = int(os.environ.get("RETENTION_AUDIT_MONTHS", "12"))
+# The file of a project photo refused (or replaced by a newer one): kept long enough for the
+# holder to read the reason and propose another, then deleted (catalogue.photos).
+RETENTION_PHOTO_FILE_DAYS = int(os.environ.get("RETENTION_PHOTO_FILE_DAYS", "30"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

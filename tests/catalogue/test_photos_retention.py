@@ -1,5 +1,6 @@
 """Retention of proposed photos: the file of a refused or replaced photo is deleted after
-PHOTO_FILE_KEEP_DAYS; its row stays with its reason; pending and published photos are kept."""
+RETENTION_PHOTO_FILE_DAYS (30 days); its row stays with its reason; pending and published
+photos are kept."""
 
 from datetime import timedelta
 from html import unescape
@@ -12,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalogue.models import PhotoStatus, ProjectPhoto
-from catalogue.photo_models import PHOTO_FILE_KEEP_DAYS
 from catalogue.photos import photo_approve, photo_reject
 from catalogue.services import catalogue_entry_publish_from_application
 from catalogue.tasks import task_purge_photo_files
@@ -68,8 +68,10 @@ def purge(capture):
 def test_refused_photo_loses_its_file_after_the_period_and_keeps_its_reason(
     holder, entry, instruction_user, django_capture_on_commit_callbacks
 ):
-    old = refused(entry, holder, instruction_user, days_ago=PHOTO_FILE_KEEP_DAYS + 1)
-    recent = refused(entry, holder, instruction_user, days_ago=PHOTO_FILE_KEEP_DAYS - 1)
+    old = refused(entry, holder, instruction_user, days_ago=settings.RETENTION_PHOTO_FILE_DAYS + 1)
+    recent = refused(
+        entry, holder, instruction_user, days_ago=settings.RETENTION_PHOTO_FILE_DAYS - 1
+    )
     old_name, recent_name = old.file.name, recent.file.name
 
     purge(django_capture_on_commit_callbacks)
@@ -79,6 +81,19 @@ def test_refused_photo_loses_its_file_after_the_period_and_keeps_its_reason(
     assert old.status == PhotoStatus.REJECTED and old.rejection_reason == REASON
     recent.refresh_from_db()
     assert recent.file.name == recent_name and default_storage.exists(recent_name)
+
+
+def test_the_period_is_the_retention_setting(
+    holder, entry, instruction_user, django_capture_on_commit_callbacks, settings
+):
+    settings.RETENTION_PHOTO_FILE_DAYS = 10
+    photo = refused(entry, holder, instruction_user, days_ago=15)
+
+    purge(django_capture_on_commit_callbacks)
+
+    photo.refresh_from_db()
+    assert not photo.file
+    assert photo.file_kept_until is not None
 
 
 def test_pending_and_published_photos_are_never_touched(
@@ -126,7 +141,9 @@ def test_replaced_photo_loses_its_file_once_replaced_for_the_period(
 def test_holder_page_after_the_purge_keeps_the_reason_without_the_file(
     holder, entry, instruction_user, django_capture_on_commit_callbacks
 ):
-    photo = refused(entry, holder, instruction_user, days_ago=PHOTO_FILE_KEEP_DAYS + 1)
+    photo = refused(
+        entry, holder, instruction_user, days_ago=settings.RETENTION_PHOTO_FILE_DAYS + 1
+    )
     file_url = reverse("catalogue:photo_file", args=[photo.pk])
     client = login(Client(), holder)
     page_url = reverse("catalogue:photo_propose", args=[entry.slug])

@@ -303,11 +303,13 @@ def test_my_data_page_links_the_download_and_the_deletion(client, applicant, fil
 def test_privacy_notice_tells_the_configured_periods_and_its_processors(client, settings):
     settings.RETENTION_DRAFT_MONTHS = 18
     settings.RETENTION_CLOSED_FILE_YEARS = 7
+    settings.RETENTION_PHOTO_FILE_DAYS = 45
     settings.PRIVACY_PROCESSORS = "Hébergeur Exemple, en France"
 
     html = client.get(reverse("privacy:notice")).content.decode()
 
     assert "18 mois" in html and "7 ans" in html
+    assert "le fichier est supprimé 45 jours après la décision" in " ".join(html.split())
     assert "Texte à compléter" not in html
     assert "Hébergeur Exemple, en France" in html
     assert "délégué à la protection des données" in html
