@@ -15,6 +15,7 @@ from catalogue.selectors import catalogue_commune_choices, catalogue_filter_opti
 from catalogue.services import CATALOGUE_CSV, catalogue_import
 from tests.conftest import login
 from tests.factories import CatalogueEntryFactory, UserFactory
+from tests.factories.catalogue import catalogue_entries_bulk
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +258,24 @@ def test_a_project_without_commune_highlights_its_whole_area(client, history):
 
     locator = re.search(r'<svg class="locator-map".*?</svg>', html, re.S).group(0)
     assert re.search(r'<path class="locator-land" d=""', locator)  # every commune is lit
+
+
+@pytest.mark.parametrize("query", ["", "?theme=nature", "?commune=62498&year=2023"])
+def test_drawing_the_map_costs_the_same_queries_whatever_the_catalogue_s_size(
+    client, django_assert_num_queries, query
+):
+    def make(count, start):
+        catalogue_entries_bulk(
+            count, start=start, communes=["62498", "62510"], themes=["nature", "habitat"]
+        )
+
+    make(3, 0)
+    with CaptureQueriesContext(connection) as few:
+        client.get(MAP_URL + query)
+    make(297, 3)  # a new catalogue version: the map is drawn again
+    with django_assert_num_queries(len(few)):
+        html = client.get(MAP_URL + query).content.decode()
+    assert commune_links(html)["Lens"][0] == 300
+    # Counting, the years and waves, the editions, the communes' codes, the projects without a
+    # commune, the total: no query per commune or per project.
+    assert len(few) <= 7, [query["sql"] for query in few]
