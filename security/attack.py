@@ -19,7 +19,8 @@ Parts (see security/README.md):
 
 The URL patterns and the victims' ids are read from the code and the database (the Django
 ORM on the same DATABASE_URL, read-only); every attack request goes over HTTP. ``--prepare``
-(run by serve.sh before gunicorn starts) gives the attack's extra accounts a password.
+(run by serve.sh before gunicorn starts) gives the attack's extra accounts a password, and the
+victim holder a draft and a file in deliberation.
 Only the standard library and requests (already in the project's environment).
 """
 
@@ -99,6 +100,19 @@ ROLE_ALLOWED = {
     "jury": re.compile(r"^(reviews:(jury_|access_jury)|applications:attachment_download)"),
     "reviewer": re.compile(r"^reviews:(review_home|reviewer_home|my_|jury_interests)"),
 }
+
+
+# What a role must be able to read on a victim's file, by the file's state: a GET that does not
+# answer 200 there is a finding too (a reader kept from their work). The jury reads a file in
+# deliberation and its documents (DESIGN.md §4); on that file, the other roles get no 200 but
+# instruction (allowed()): the applicant and the bare applicant who do not own it, the holder
+# of another project, the reviewer not assigned to it, staff without its second factor.
+MUST_READ = {
+    ("jury", "deliberation"): {"reviews:jury_file", "applications:attachment_download"},
+}
+# The victims' states whose files the jury reads; a 200 of the jury on a page of any other
+# victim's file (submitted, eligible, withdrawn, a draft, ...) is a finding.
+JURY_READS = {"deliberation"}
 
 
 def allowed(role, name, has_ids):
@@ -257,9 +271,13 @@ class Victims:
         victim = User.objects.get(email=VICTIM)
         reviewer = User.objects.get(email=ROLES["reviewer"])
         self.applications = {}
-        for application in Application.objects.exclude(
-            owner__email__in=[e for e in ROLES.values() if e]
-        ).exclude(assignments__reviewer=reviewer):
+        # One file per state. In deliberation, the one --prepare makes: on the demo the
+        # reviewer is assigned to every file that reached the jury, so no other qualifies.
+        for application in (
+            Application.objects.exclude(owner__email__in=[e for e in ROLES.values() if e])
+            .exclude(assignments__reviewer=reviewer)
+            .order_by("pk")
+        ):
             self.applications.setdefault(application.state, application.pk)
         # The victim's draft (made by --prepare): staff may count drafts, never open them.
         draft = Application.objects.filter(owner=victim, state="draft").first()
@@ -301,6 +319,13 @@ class Victims:
 
     def application_ids(self):
         return sorted({pk for pk in self.applications.values() if pk})
+
+    def state_of(self, application):
+        """The state (key of `applications`) of a victim's file id, None for any other id."""
+        for state, pk in self.applications.items():
+            if pk == application:
+                return state
+        return None
 
     def value(self, name, parameter, application):
         """The foreign value of one URL parameter, for a route aimed at `application`."""
@@ -412,6 +437,8 @@ def part_access(results):
         browsers[role] = browser
     tally = {}  # GET statuses by role and URL name, for the routes that take ids
     draft = victims.applications.get("draft")
+    if "deliberation" not in victims.applications:
+        raise RuntimeError("no victim in deliberation: run attack.py --prepare (serve.sh does)")
     # Every GET first, then every POST: a POST a role may legitimately send (a jury member
     # recusing themself, staff moving a file) changes what the next GETs could show.
     for method in ("GET", "POST"):
@@ -426,6 +453,7 @@ def part_access(results):
                     else:
                         response = browser.get(path)
                     status = response.status_code
+                    state = victims.state_of(aimed_at.get(path))
                     if method == "GET" and parameters_of(route):
                         key = f"{role} {name}"
                         tally.setdefault(key, {}).setdefault(str(status), 0)
@@ -440,10 +468,18 @@ def part_access(results):
                     }
                     if status >= 500:
                         findings.append(finding)
+                    elif method == "GET" and name in MUST_READ.get((role, state), ()):
+                        if status != 200:
+                            findings.append({**finding, "expected": 200, "state": state})
+                        else:
+                            allowed_hits.setdefault("must read", set()).add(f"{role} {name}")
                     elif status == 200 and method == "GET":
                         reason = allowed(role, name, bool(parameters))
                         if aimed_at.get(path) == draft and not PUBLIC.match(name):
                             reason = None  # the victim's draft is nobody else's, staff's neither
+                        jury_off = state is not None and state not in JURY_READS
+                        if role == "jury" and jury_off and not PUBLIC.match(name):
+                            reason = None  # the jury reads files in deliberation, no other
                         if reason:
                             allowed_hits.setdefault(reason, set()).add(f"{role} {name}")
                         else:
@@ -703,8 +739,8 @@ def part_redis(results):
 
 
 def prepare():
-    """Give the attack's extra accounts a password and the victim a draft with a document
-    (the attack's own database only)."""
+    """Give the attack's extra accounts a password, and the victim a draft with a document and
+    a file in deliberation (the attack's own database only)."""
     django_setup()
     from django.apps import apps
 
@@ -731,6 +767,7 @@ def prepare():
         attachment._state.adding = True
         attachment.application = draft
         attachment.save()
+    _prepare_file_in_deliberation(victim)
     # The demo jury member declares their interests (none), as the jury area asks before it
     # opens files: the attack then reads what a declared member may read, and no more.
     jury = User.objects.get(email=ROLES["jury"])
@@ -746,6 +783,57 @@ def prepare():
         user.save()
         user_grant_role(user=user, role=Role.APPLICANT)
         user_grant_role(user=user, role=role)
+
+
+def _prepare_file_in_deliberation(victim):
+    """A file of the victim's in deliberation, with no reviewer assigned (the attack's own
+    database only): the jury must read it, no other attacking role but instruction may.
+
+    On the demo every file that reached the jury has the demo reviewer among its reviewers, so
+    none of them is a victim (the reviewer may read its own files). This one is a copy of an
+    eligible file of somebody else's, given its own reference and carried into deliberation by
+    the workflow, as staff would (« retenir », then « transmettre au jury »: no assignment,
+    hence no review pending).
+    """
+    from django.apps import apps
+    from django.db.models import Max
+
+    from applications.workflow import application_select_for_review
+    from reviews.jury.services import send_to_jury
+
+    Application = apps.get_model("applications", "Application")
+    if Application.objects.filter(owner=victim, state="deliberation").exists():
+        return
+    attacking = [email for email in ROLES.values() if email]
+    application = (
+        Application.objects.filter(state="eligible")
+        .exclude(owner__email__in=attacking)
+        .order_by("pk")
+        .first()
+    )
+    attachments = list(application.attachments.order_by("pk"))
+    communes = list(application.communes.all())
+    last = Application.objects.filter(wave_id=application.wave_id).aggregate(
+        last=Max("reference_number")
+    )["last"]
+    application.pk = None
+    application.id = None
+    application._state.adding = True
+    application.owner = victim
+    application.title = "Dossier en délibération de la victime"
+    application.reference_number = (last or 0) + 1
+    application.reference = f"{application.wave.short_code}-{application.reference_number:04d}"
+    application.save()
+    application.communes.set(communes)
+    for attachment in attachments:
+        attachment.pk = None
+        attachment.id = None
+        attachment._state.adding = True
+        attachment.application = application
+        attachment.save()
+    staff = apps.get_model("label", "User").objects.get(email=ROLES["instruction"])
+    application = application_select_for_review(application=application, by=staff)
+    send_to_jury(application=application, by=staff)
 
 
 def main():

@@ -3,12 +3,16 @@
 The outside attack (security/attack.py, security/README.md) reported that the demo jury member
 got 404 on « the files in deliberation » during its GET phase and read them after its POST
 phase. On a fresh demo the jury reads both files in deliberation and their documents; the
-attack never aimed at them: its victims are the files no attacking role owns *and the demo
+attack did not aim at them: its victims are the files no attacking role owns *and the demo
 reviewer has no assignment on*, and the demo assigns that reviewer to every file that reaches
-the jury. Its victims are therefore files never before the jury, for which 404 is the
-designed answer. During the POST phase, staff's POSTs « retenir » then « transmettre au
+the jury. Its victims from the demo are therefore files never before the jury, for which 404
+is the designed answer. During the POST phase, staff's POSTs « retenir » then « transmettre au
 jury » (an empty form: no assignment, so no review pending) carry the eligible victim into
 deliberation, and from then on the jury reads it, as it should.
+
+Since then the attack's --prepare gives the victim holder a file in deliberation with no
+reviewer assigned, and the attack expects the jury to read it (a refusal is a finding) and no
+other attacking role but instruction to (tests below).
 """
 
 import html
@@ -129,7 +133,7 @@ def _attack():
     return module
 
 
-def test_the_attacks_victims_on_a_fresh_demo_never_went_before_the_jury(demo):
+def test_the_attacks_victims_from_the_demo_never_went_before_the_jury(demo):
     attack = _attack()
     reviewer = User.objects.get(email=REVIEWER)
 
@@ -144,6 +148,94 @@ def test_the_attacks_victims_on_a_fresh_demo_never_went_before_the_jury(demo):
     before_the_jury = Application.objects.filter(state__in=JURY_STATES)
     assert before_the_jury.count() == 8
     assert not before_the_jury.exclude(assignments__reviewer=reviewer).exists()
+
+
+@pytest.fixture
+def prepared(demo):
+    """The attack's database after serve.sh's `attack.py --prepare`, and the attack module."""
+    attack = _attack()
+    attack.prepare()
+    return attack
+
+
+def test_the_attacks_victims_after_prepare_include_a_file_in_deliberation(prepared):
+    attacking = [email for email in prepared.ROLES.values() if email]
+
+    victims = prepared.Victims()
+
+    assert sorted(victims.applications) == sorted(
+        state.value
+        for state in (
+            S.DRAFT,
+            S.SUBMITTED,
+            S.INELIGIBLE,
+            S.ELIGIBLE,
+            S.NOT_SELECTED,
+            S.DELIBERATION,
+            S.WITHDRAWN,
+        )
+    )
+    in_deliberation = Application.objects.get(pk=victims.applications[S.DELIBERATION])
+    assert in_deliberation.state == S.DELIBERATION
+    assert in_deliberation.owner.email == prepared.VICTIM not in attacking
+    assert not in_deliberation.assignments.exists()
+    assert list(in_deliberation.events.order_by("pk").values_list("transition", flat=True)) == [
+        "select_for_review",
+        "send_to_jury",
+    ]
+    assert victims.attachments[S.DELIBERATION] is not None
+    assert victims.state_of(in_deliberation.pk) == S.DELIBERATION
+    # Running it again makes no second one (serve.sh runs it on each start).
+    prepared.prepare()
+    assert (
+        Application.objects.filter(state=S.DELIBERATION, owner=in_deliberation.owner).count() == 1
+    )
+
+
+def test_on_the_attacks_file_in_deliberation_only_the_jury_and_staff_read(client, prepared):
+    victims = prepared.Victims()
+    application = Application.objects.get(pk=victims.applications[S.DELIBERATION])
+    roles = {
+        role: email
+        for role, email in prepared.ROLES.items()
+        if role not in {"instruction_password_only", "instruction_not_enrolled"}
+    }
+    answers = {}
+
+    for role, email in roles.items():
+        client.logout()
+        if email:
+            login(client, User.objects.get(email=email))
+        answers[role] = (
+            _get(client, _file_url(application)),
+            _get(client, _document_url(application)),
+        )
+    client.logout()
+    login(client, User.objects.get(email=STAFF), otp_verified=False)
+    answers["instruction_password_only"] = (
+        _get(client, _file_url(application)),
+        _get(client, _document_url(application)),
+    )
+
+    # What the attack demands of the jury (MUST_READ): both pages answer 200.
+    assert prepared.MUST_READ[("jury", S.DELIBERATION)] == {
+        "reviews:jury_file",
+        "applications:attachment_download",
+    }
+    assert answers.pop("jury") == (200, 200)
+    assert answers.pop("instruction") == (200, 200)
+    # Every other attacking role is refused (the applicant and the bare applicant who do not
+    # own it, the holder of another project, the reviewer not assigned, staff without its
+    # second factor): no 200, which the attack counts as a finding (allowed()).
+    assert all(200 not in pair for pair in answers.values()), answers
+    assert set(answers) == {
+        "anonymous",
+        "applicant",
+        "stranger",
+        "holder",
+        "reviewer",
+        "instruction_password_only",
+    }
 
 
 def test_the_attacks_staff_posts_bring_its_eligible_victim_before_the_jury(client, demo):
