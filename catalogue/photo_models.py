@@ -16,6 +16,11 @@ from django.utils.translation import gettext_lazy as _
 # no longer shown: its file goes after the same period. The rows stay, without the file, as
 # the record of the decision and its reason (catalogue.photos.photo_files_purge). The period
 # is the setting RETENTION_PHOTO_FILE_DAYS (told on /donnees-personnelles/).
+#
+# A project whose label is withdrawn leaves the catalogue: its published photo (and a proposal
+# still pending) is no longer shown anywhere public, yet the label may be given back on appeal,
+# photo included. Its file and rendered sizes are kept for the same period after the project
+# left the catalogue (``entry_unpublished_at``), then deleted unless the project is back.
 
 
 def photo_file_keep_days():
@@ -29,6 +34,8 @@ class PhotoStatus(models.TextChoices):
     REJECTED = "rejected", _("refusée")
     # A published photo that a later approval took the place of: kept for the record.
     REPLACED = "replaced", _("remplacée par une photo plus récente")
+    # Published or pending when its project left the catalogue, and deleted after the period.
+    WITHDRAWN = "withdrawn", _("supprimée après le retrait du projet du catalogue")
 
 
 def project_photo_upload_to(instance, filename):
@@ -80,6 +87,11 @@ class ProjectPhoto(models.Model):
     )
     reviewed_at = models.DateTimeField(_("examinée le"), null=True, blank=True)
     rejection_reason = models.TextField(_("motif du refus"), max_length=1000, blank=True)
+    # Set on the published and pending photos when their project leaves the catalogue (its
+    # label withdrawn), cleared if it is published again: the start of their file's last period.
+    entry_unpublished_at = models.DateTimeField(
+        _("projet retiré du catalogue le"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("photo proposée")
@@ -100,7 +112,8 @@ class ProjectPhoto(models.Model):
 
     @property
     def file_kept_until(self):
-        """When a refused photo's file is due for deletion; None for the other states."""
+        """When a refused photo's file is due for deletion; None for the other states (see
+        photos.photo_list_files_expired for the photos of a project off the catalogue)."""
         if self.status != PhotoStatus.REJECTED or self.reviewed_at is None:
             return None
         return self.reviewed_at + timedelta(days=photo_file_keep_days())

@@ -8,7 +8,9 @@ rendered in every size (catalogue/pictures.py) and replacing the previous one �
 with a reason. Each decision is mailed to the holder through the outbox.
 
 A refused photo's file is deleted RETENTION_PHOTO_FILE_DAYS after the refusal, a replaced one's
-that long after the approval that replaced it (photo_files_purge, nightly from the beat).
+that long after the approval that replaced it (photo_files_purge, nightly from the beat). When a
+project leaves the catalogue (its label withdrawn), its published and pending photos — files and
+rendered sizes — are deleted that long after, unless it is published again before.
 """
 
 import hashlib
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
-from catalogue.models import IMAGE_FORMATS, PhotoStatus, ProjectPhoto
+from catalogue.models import IMAGE_FORMATS, CatalogueEntry, PhotoStatus, ProjectPhoto
 from catalogue.photo_models import photo_file_keep_days
 from catalogue.pictures import picture_discard, picture_flatten, picture_store
 from label.enums import Role
@@ -190,7 +192,14 @@ def _mail_holder(photo):
         to=holder.email,
         recipient=holder,
         template="catalogue_photo_decided",
-        context={"entry": photo.entry, "photo": photo},
+        context={
+            "entry": photo.entry,
+            "photo": photo,
+            # A refused photo's file is deleted after this many days (photo_files_purge).
+            "keep_days": photo_file_keep_days(),
+            # Whether the mail may invite the holder to propose another photo from their space.
+            "may_propose": holder.has_perm("catalogue.propose_photo", photo.entry),
+        },
     )
 
 
@@ -203,6 +212,11 @@ def photo_approve(*, photo, by):
         raise PermissionDenied
     photo = _locked(photo)
     entry = photo.entry
+    if not entry.is_published:
+        # Its label withdrawn, the project is off the catalogue: nothing of it is published.
+        raise ValidationError(
+            _("Ce projet n'est plus au catalogue : sa photo ne peut pas être publiée.")
+        )
     ProjectPhoto.objects.filter(entry=entry, status=PhotoStatus.APPROVED).update(
         status=PhotoStatus.REPLACED
     )
@@ -264,9 +278,42 @@ def photo_list_decided(*, limit=20):
     )
 
 
+# The photos still on their project's page, or about to be, until the project leaves it.
+PHOTO_SHOWN_STATES = (PhotoStatus.APPROVED, PhotoStatus.PENDING)
+
+
+def photo_withdrawal_start(*, application, now=None):
+    """The project left the catalogue: its published and pending photos' files are kept from now
+    on for RETENTION_PHOTO_FILE_DAYS, then deleted (photo_files_purge) unless it comes back.
+
+    Called with the unpublishing of the project's entry, inside its transaction. A date already
+    set is kept. Returns how many photos were marked.
+    """
+    return ProjectPhoto.objects.filter(
+        entry__source_application_id=application.pk,
+        entry__is_published=False,
+        status__in=PHOTO_SHOWN_STATES,
+        entry_unpublished_at__isnull=True,
+    ).update(entry_unpublished_at=now or timezone.now())
+
+
+def photo_withdrawal_cancel(*, application):
+    """The project is published again (an appeal): its photos are no longer due for deletion.
+
+    Photos already deleted stay so; the holder may propose a new one. Returns how many photos
+    were unmarked.
+    """
+    return ProjectPhoto.objects.filter(
+        entry__source_application_id=application.pk,
+        entry__is_published=True,
+        entry_unpublished_at__isnull=False,
+    ).update(entry_unpublished_at=None)
+
+
 def photo_list_files_expired(*, now=None):
-    """Photos whose file has outlived RETENTION_PHOTO_FILE_DAYS: refused that long ago, or replaced
-    by an approval that long ago. Pending and published photos are never among them."""
+    """Photos whose file has outlived RETENTION_PHOTO_FILE_DAYS: refused that long ago, replaced
+    by an approval that long ago, or published or pending when their project left the catalogue
+    that long ago (and still off it). Other pending and published photos are never among them."""
     deadline = (now or timezone.now()) - timedelta(days=photo_file_keep_days())
     # The approval that replaced a photo is the entry's first one after it: a later approval
     # decided before the deadline means the replacement was before it too.
@@ -281,6 +328,12 @@ def photo_list_files_expired(*, now=None):
         .filter(
             Q(status=PhotoStatus.REJECTED, reviewed_at__lte=deadline)
             | Q(Exists(replaced_before_deadline), status=PhotoStatus.REPLACED)
+            # Checked again here: an entry published again by hand keeps its photo.
+            | Q(
+                status__in=PHOTO_SHOWN_STATES,
+                entry_unpublished_at__lte=deadline,
+                entry__is_published=False,
+            )
         )
         .order_by("pk")
     )
@@ -288,18 +341,46 @@ def photo_list_files_expired(*, now=None):
 
 @transaction.atomic
 def photo_files_purge(*, now=None):
-    """Delete the files of photos refused or replaced more than RETENTION_PHOTO_FILE_DAYS ago.
+    """Delete the files of photos refused, replaced, or left by their project's withdrawal from
+    the catalogue more than RETENTION_PHOTO_FILE_DAYS ago.
 
-    Effects, in order: the rows lose their file name (they stay, with their state, dates and
-    reason, as the record of the decision); the stored files are deleted once the transaction
-    commits, so that a rollback leaves no row pointing at a deleted file. Refused and replaced
-    are final states: no lock is needed. Returns how many photos lost their file.
+    Effects, in order: the photos of a project off the catalogue become « withdrawn » and its
+    entry loses the picture rendered from them (so nothing points at deleted sizes); the rows
+    lose their file name (they stay, with their state, dates and reason, as the record of the
+    decision); the stored files — proposals and rendered sizes — are deleted once the
+    transaction commits, so that a rollback leaves no row pointing at a deleted file. The rows
+    are locked: a pending photo could be decided meanwhile. Returns how many photos lost their
+    file.
     """
-    expired = list(photo_list_files_expired(now=now).values_list("pk", "file"))
+    expired = list(
+        photo_list_files_expired(now=now)
+        .select_for_update(of=("self",))
+        .values_list("pk", "file", "status", "entry_id")
+    )
     if not expired:
         return 0
-    ProjectPhoto.objects.filter(pk__in=[pk for pk, _name in expired]).update(file="")
+    withdrawn = {
+        pk: entry_id for pk, _name, status, entry_id in expired if status in PHOTO_SHOWN_STATES
+    }
+    if withdrawn:
+        ProjectPhoto.objects.filter(pk__in=withdrawn).update(status=PhotoStatus.WITHDRAWN)
+        _pictures_discard(photo_ids=set(withdrawn), entry_ids=set(withdrawn.values()))
+    ProjectPhoto.objects.filter(pk__in=[pk for pk, *_rest in expired]).update(file="")
     storage = ProjectPhoto._meta.get_field("file").storage
-    for _pk, name in expired:
+    for _pk, name, *_rest in expired:
         transaction.on_commit(lambda name=name: storage.delete(name))
     return len(expired)
+
+
+def _pictures_discard(*, photo_ids, entry_ids):
+    """The entries whose picture was rendered from one of these photos lose it, sizes and all
+    (a picture from a staff image stays: it is not the holder's)."""
+    for entry in CatalogueEntry.objects.select_for_update().filter(
+        pk__in=entry_ids, is_published=False
+    ):
+        picture = entry.picture or {}
+        if picture.get("source") != "photo" or picture.get("photo") not in photo_ids:
+            continue
+        entry.picture = {}
+        entry.save(update_fields=["picture", "updated_at"])
+        picture_discard(picture)
