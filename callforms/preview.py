@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from callforms.enums import QuestionKind
 from callforms.kinds import TableWidget, kind_for
-from label.commune_groups import commune_groups
+from label.commune_groups import commune_picker, picker_ids
 from label.enums import HolderType, Theme
 from label.models import Commune
 
@@ -49,30 +49,45 @@ def stand_in(question):
 
 class CommunePickerInput(forms.CheckboxSelectMultiple):
     """The boxes the dossier's commune picker draws itself: the error summary's link goes to
-    the picker's fieldset (its id in templates/applications/_dossier_communes.html)."""
+    the picker's fieldset (its id from label.commune_groups.picker_ids)."""
+
+    def __init__(self, fieldset_id, attrs=None):
+        super().__init__(attrs)
+        self.fieldset_id = fieldset_id
 
     def id_for_label(self, id_, index=None):
-        return "communes-fieldset"
+        return self.fieldset_id
 
 
-def is_commune_picker(question):
-    """Does the dossier ask this question with the commune picker? (the portal's communes)"""
+def is_builtin_communes(question):
+    """Is this the portal's own communes question? (its picker has « tout le territoire »)"""
     # The picker's partial names its fields `communes` and `territory_wide`.
     return question.is_builtin and question.builtin_field == COMMUNES and question.key == COMMUNES
 
 
+def is_commune_picker(question):
+    """Does the dossier ask this question with the commune picker? (the portal's communes,
+    and every communes question staff added)"""
+    return is_builtin_communes(question) or question.kind == K.COMMUNES
+
+
 def preview_field(question):
     """The form field that asks the question in the preview, with Bootstrap's classes."""
-    if is_commune_picker(question):
+    if is_builtin_communes(question):
         # As the dossier's form: the picker's boxes carry the communes' ids.
         return forms.ModelMultipleChoiceField(
             queryset=Commune.objects.all(),
             label=question.label,
             help_text=question.help_text,
             required=False,
-            widget=CommunePickerInput,
+            widget=CommunePickerInput(picker_ids(question.key)["fieldset"]),
             error_messages={"invalid_choice": _("Choisissez des communes du territoire.")},
         )
+    if question.kind == K.COMMUNES:
+        # The kind's own field, whose boxes carry INSEE codes, drawn by the picker.
+        field = question.form_field()
+        field.widget = CommunePickerInput(picker_ids(question.key)["fieldset"])
+        return field
     if question.is_builtin and question.builtin_field == CONSENT:
         field = forms.BooleanField(
             label=question.label, help_text=question.help_text, required=False
@@ -119,11 +134,12 @@ class PreviewForm(forms.Form):
     def __init__(self, *args, spec, **kwargs):
         super().__init__(*args, **kwargs)
         self.spec = spec
-        self.picker_key = None
+        self.picker_keys = []
         for question in spec.questions():
             self.fields[question.key] = preview_field(question)
             if is_commune_picker(question):
-                self.picker_key = question.key
+                self.picker_keys.append(question.key)
+            if is_builtin_communes(question):
                 # The communes' builtin field comes with « tout le territoire », as in the dossier.
                 self.fields[TERRITORY_WIDE] = forms.BooleanField(
                     label=_("Le projet concerne tout le territoire du Pôle métropolitain"),
@@ -149,6 +165,7 @@ class PreviewForm(forms.Form):
         """[(section, [item])] in form order for the template; an item holds the question,
         its bound field, whether it is a group of inputs (fieldset) and its condition."""
         self.describe()
+        pickers = self.pickers()
         return [
             (
                 section,
@@ -161,13 +178,12 @@ class PreviewForm(forms.Form):
                             self[question.key].field.widget,
                             (forms.RadioSelect, forms.CheckboxSelectMultiple),
                         ),
-                        # Long lists (themes, communes) are laid out in columns.
-                        "columns": question.key != self.picker_key
-                        and len(list(getattr(self[question.key].field, "choices", ()) or ()))
+                        # Long lists (themes) are laid out in columns.
+                        "columns": len(list(getattr(self[question.key].field, "choices", ()) or ()))
                         > MANY_CHOICES,
                         "checkbox": question.is_builtin and question.builtin_field == CONSENT,
                         "condition": condition_text(self.spec, question),
-                        "picker": question.key == self.picker_key,
+                        "picker": pickers.get(question.key),
                     }
                     for question in section.questions
                 ],
@@ -175,14 +191,25 @@ class PreviewForm(forms.Form):
             for section in self.spec.sections
         ]
 
+    def pickers(self):
+        """The commune picker of each communes question, by key, with the communes checked
+        in what was tried: the portal's own (commune ids, « tout le territoire ») and those
+        staff added (INSEE codes, as their answers store them)."""
+        pickers = {}
+        for key in self.picker_keys:
+            if key == COMMUNES:
+                pickers[key] = commune_picker(
+                    self[key],
+                    communes=self.fields[key].queryset,
+                    territory=self[TERRITORY_WIDE],
+                )
+            else:
+                pickers[key] = commune_picker(self[key], attribute="insee_code")
+        return pickers
+
     def commune_groups(self):
-        """The commune picker's groups, with the communes checked in what was tried ([] when
-        the form asks no communes of the portal)."""
-        if self.picker_key is None:
-            return []
-        value = self[self.picker_key].value() or []
-        selected = {str(getattr(item, "pk", item)) for item in value}
-        return commune_groups(self.fields[self.picker_key].queryset, selected)
+        """The groups of each commune picker of the form ([] when it asks no communes)."""
+        return [picker["groups"] for picker in self.pickers().values()]
 
     def try_answers(self, files):
         """Validate like the dossier would, without saving: errors land next to the fields."""
@@ -195,7 +222,7 @@ class PreviewForm(forms.Form):
             if question.is_builtin and question.builtin_field == CONSENT:
                 builtins[CONSENT] = bool(value)
                 continue
-            if is_commune_picker(question):
+            if is_builtin_communes(question):
                 builtins[COMMUNES] = [commune.pk for commune in value or []]
                 continue
             value = kind_for(stand_in(question).kind).to_json(stand_in(question), value)
@@ -210,7 +237,7 @@ class PreviewForm(forms.Form):
                 "l'un ou l'autre."
             )
             self.add_error(TERRITORY_WIDE, message)
-            self.add_error(self.picker_key, message)
+            self.add_error(COMMUNES, message)
         # A question the applicant would not be asked (its condition is not met) is not checked.
         seen = {**answers}
         for question in self.spec.builtin_questions():

@@ -28,7 +28,7 @@ from applications.views.mixins import OwnApplicationMixin
 from applications.workflow import application_create
 from callforms.enums import QuestionKind, TableColumnKind
 from callforms.kinds import TABLE_EXTRA_ROWS, TABLE_MAX_ROWS, format_number, kind_for
-from label.commune_groups import commune_groups
+from label.commune_groups import commune_picker, picker_ids
 from label.selectors import wave_get_current
 
 SUMMARY_SLUG = "recapitulatif"
@@ -73,10 +73,13 @@ def _builtin_question(spec, field_name):
 
 
 def _error_anchor(bound_field):
-    """The id a summary link should point at (the first box of a group of checkboxes)."""
+    """The id a summary link should point at (the first box of a group of checkboxes, the
+    fieldset of a commune picker)."""
     anchors = getattr(bound_field.form, "error_anchors", {})
     if bound_field.name in anchors:
         return anchors[bound_field.name]
+    if bound_field.name in _communes_answer_keys(bound_field.form):
+        return picker_ids(bound_field.html_name)["fieldset"]
     if bound_field.id_for_label:
         return bound_field.id_for_label
     return f"{bound_field.auto_id}_0"
@@ -99,9 +102,25 @@ def _json_errors(form):
     return {form.add_prefix(name): list(messages_) for name, messages_ in form.errors.items()}
 
 
-def _commune_groups(form):
-    """The communes of the territory by agglomeration, with their checked state."""
-    return commune_groups(form.fields["communes"].queryset, form.selected_commune_ids())
+def _communes_answer_keys(form):
+    """The keys of the section's communes questions staff added (each drawn as a picker)."""
+    section = getattr(form, "section_spec", None)
+    if section is None:
+        return set()
+    return {q.key for q in section.questions if q.kind == QuestionKind.COMMUNES}
+
+
+def _commune_picker(form, question):
+    """The picker of a communes question: the portal's own posts commune ids and comes with
+    « tout le territoire »; one staff added posts INSEE codes, as its answer stores them."""
+    if question.kind == QuestionKind.BUILTIN:
+        return commune_picker(
+            form["communes"],
+            communes=form.fields["communes"].queryset,
+            territory=form["territory_wide"],
+        )
+    # The communes kind has no « tout le territoire » option: its answer is a list of codes.
+    return commune_picker(form[question.key], attribute="insee_code")
 
 
 def _table_total(application, question, missing):
@@ -187,19 +206,22 @@ def section_items(form, section, application, missing, spec):
     items = []
     for question in section.spec.questions:
         # « communes » and « consent » name the portal's own pickers (builtin fields below); a
-        # communes question staff added is an ordinary field of the section's form.
-        kind = "answer_communes" if question.kind == QuestionKind.COMMUNES else question.kind
-        item = {"question": question, "kind": kind}
+        # communes question staff added is drawn with the commune picker too.
+        item = {"question": question, "kind": question.kind}
         if question.kind == QuestionKind.BUILTIN:
             item["kind"] = {"communes": "communes", "consent": "consent"}.get(
                 question.builtin_field, "builtin"
             )
             if form is not None and question.builtin_field in form.fields:
                 item["field"] = form[question.builtin_field]
+                if item["kind"] == "communes":
+                    item["picker"] = _commune_picker(form, question)
         elif question.kind == QuestionKind.FILES:
             continue  # listed with the documents of the section
         elif form is not None:
             item["field"] = form[question.key]
+            if question.kind == QuestionKind.COMMUNES:
+                item["picker"] = _commune_picker(form, question)
             if question.kind == QuestionKind.TABLE:
                 item["table"] = _table_rows(form[question.key], question)
                 item["total"] = _table_total(application, question, missing)
@@ -448,8 +470,10 @@ class DossierSectionView(DossierBaseView):
                 else "",
             }
         )
-        if form is not None and form.has_communes():
-            context["commune_groups"] = _commune_groups(form)
+        # The pickers' script is loaded when the section has one.
+        context["commune_groups"] = [
+            item["picker"]["groups"] for item in context["items"] if "picker" in item
+        ]
         if self.section.file_questions:
             context.update(
                 self.attachments_context(

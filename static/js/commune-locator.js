@@ -10,55 +10,63 @@
 (function () {
   "use strict";
 
-  var locator = document.querySelector("[data-commune-locator]");
-  var picker = document.querySelector("[data-commune-picker]");
-  if (!locator || !picker) {
-    return;
-  }
-  var territory = document.getElementById("id_territory_wide");
-  var paths = {};
-  Array.prototype.forEach.call(locator.querySelectorAll("path[data-insee]"), function (path) {
-    paths[path.getAttribute("data-insee")] = path;
-  });
-  var items = Array.prototype.map.call(
-    picker.querySelectorAll("[data-commune-code]"),
-    function (item) {
-      return {
-        path: paths[item.getAttribute("data-commune-code")],
-        box: item.querySelector("input[type=checkbox]")
-      };
+  // A page may hold several pickers, each with its map, and loads this script once per
+  // picker: each map follows the picker of its own field (data-commune-field), once.
+  function setUp(locator) {
+    var field = locator.closest("[data-commune-field]");
+    var picker = field && field.querySelector("[data-commune-picker]");
+    if (!picker || locator.hasAttribute("data-locator-ready")) {
+      return;
     }
-  );
-
-  function update() {
-    var wide = Boolean(territory && territory.checked);
-    items.forEach(function (item) {
-      if (item.path && item.box) {
-        item.path.classList.toggle("locator-lit", wide || item.box.checked);
-      }
+    locator.setAttribute("data-locator-ready", "");
+    var territoryId = picker.getAttribute("data-territory");
+    var territory = territoryId ? document.getElementById(territoryId) : null;
+    var paths = {};
+    Array.prototype.forEach.call(locator.querySelectorAll("path[data-insee]"), function (path) {
+      paths[path.getAttribute("data-insee")] = path;
     });
-  }
+    var items = Array.prototype.map.call(
+      picker.querySelectorAll("[data-commune-code]"),
+      function (item) {
+        return {
+          path: paths[item.getAttribute("data-commune-code")],
+          box: item.querySelector("input[type=checkbox]")
+        };
+      }
+    );
 
-  // A commune's checkbox, "tout le territoire", or a draft restored into the form (the
-  // restore sets many boxes at once, then sends "change" to the form itself). Typing in the
-  // other fields of the form is left alone.
-  var form = picker.closest("form") || document;
-
-  function onChange(event) {
-    var target = event.target;
-    if (
-      target === form ||
-      target === territory ||
-      (target.type === "checkbox" && picker.contains(target))
-    ) {
-      update();
+    function update() {
+      var wide = Boolean(territory && territory.checked);
+      items.forEach(function (item) {
+        if (item.path && item.box) {
+          item.path.classList.toggle("locator-lit", wide || item.box.checked);
+        }
+      });
     }
+
+    // A commune's checkbox, "tout le territoire", or a draft restored into the form (the
+    // restore sets many boxes at once, then sends "change" to the form itself). Typing in the
+    // other fields of the form is left alone.
+    var form = picker.closest("form") || document;
+
+    function onChange(event) {
+      var target = event.target;
+      if (
+        target === form ||
+        target === territory ||
+        (target.type === "checkbox" && picker.contains(target))
+      ) {
+        update();
+      }
+    }
+
+    form.addEventListener("change", onChange);
+    form.addEventListener("input", onChange);
+    form.addEventListener("reset", function () {
+      window.setTimeout(update, 0);
+    });
+    update();
   }
 
-  form.addEventListener("change", onChange);
-  form.addEventListener("input", onChange);
-  form.addEventListener("reset", function () {
-    window.setTimeout(update, 0);
-  });
-  update();
+  Array.prototype.forEach.call(document.querySelectorAll("[data-commune-locator]"), setUp);
 })();
