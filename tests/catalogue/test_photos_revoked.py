@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils import timezone
 from applications.enums import ApplicationState
 from applications.models import Application
 from catalogue.models import CatalogueEntry, PhotoStatus, ProjectPhoto
-from catalogue.photos import photo_approve
+from catalogue.photos import photo_approve, photo_files_purge
 from catalogue.pictures import PICTURE_FORMATS, PICTURE_SIZES, picture_file_names
 from catalogue.services import catalogue_entry_publish_from_application
 from catalogue.tasks import task_purge_photo_files
@@ -220,6 +221,29 @@ def test_a_staff_image_of_a_withdrawn_project_is_not_the_holders_photo(
     entry.refresh_from_db()
     assert entry.picture["source"] == "image"
     assert all(default_storage.exists(name) for name in staff_picture)
+
+
+def test_a_rolled_back_purge_deletes_nothing(
+    published, instruction_user, django_capture_on_commit_callbacks
+):
+    entry, photo = published
+    rendered = picture_file_names(entry.picture)
+    revoke(entry, instruction_user)
+    unpublished_days_ago(entry, settings.RETENTION_PHOTO_FILE_DAYS + 1)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        assert photo_files_purge() == 1
+        raise RuntimeError
+
+    photo.refresh_from_db()
+    assert photo.status == PhotoStatus.APPROVED and default_storage.exists(photo.file.name)
+    entry.refresh_from_db()
+    assert picture_file_names(entry.picture) == rendered
+    assert all(default_storage.exists(name) for name in rendered)
 
 
 def test_staff_cannot_publish_a_pending_photo_of_a_withdrawn_project(
