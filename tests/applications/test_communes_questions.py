@@ -48,6 +48,7 @@ def wave(open_wave):
         kind=QuestionKind.COMMUNES,
         label=LABEL,
         help_text="Au-delà du lieu du projet.",
+        required=True,
     )
     assert question.key == KEY
     return open_wave
@@ -138,6 +139,8 @@ def test_the_preview_draws_the_added_question_with_the_picker(instruction_user, 
     assert f'id="{KEY}-commune-filter"' in page
     assert f'name="{KEY}" value="{LENS}" id="id_{KEY}_{LENS}"' in page
     assert page.count('name="territory_wide"') == 1
+    # As the preview's other questions, the picker says the question must be answered.
+    assert f'{LABEL} <span class="fw-normal">(obligatoire)</span></legend>' in page
 
     applications = Application.objects.count()
     page = text(staff.post(preview, {KEY: [LIEVIN]}))

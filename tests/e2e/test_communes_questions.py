@@ -1,6 +1,7 @@
 """A communes question staff add to the wave's form, in a real browser: its picker works on
 its own beside the portal's one (filter, count, ticks, map), ticked with the keyboard and
-saved as INSEE codes; axe finds nothing at 1280 and 390 px.
+saved as INSEE codes, in the dossier and in the builder's preview; axe finds nothing at 1280
+and 390 px.
 
 COMMUNES_SCREENSHOTS=/tmp/communes saves screenshots at both widths for a person to look at.
 """
@@ -37,24 +38,20 @@ def _lit(locator):
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_added_communes_question_is_filtered_ticked_by_keyboard_and_saved(
-    page, browser_login, roles, open_wave, node_tool
-):
-    axe = node_tool(AXE)
-    form_for(open_wave)
+def _add_question(wave):
+    form_for(wave)
     services.question_create(
-        section=Section.objects.get(form__wave=open_wave, key="projet"),
-        version=CallForm.objects.get(wave=open_wave).version,
+        section=Section.objects.get(form__wave=wave, key="projet"),
+        version=CallForm.objects.get(wave=wave).version,
         user=None,
         key=KEY,
         kind=QuestionKind.COMMUNES,
         label="Communes où le projet a un impact",
     )
-    applicant = UserFactory(roles=[Role.APPLICANT])
-    draft = ApplicationFactory(owner=applicant, wave=open_wave)
-    draft.communes.clear()
-    browser_login(page.context, applicant)
+
+
+def _watch(page):
+    """Script errors and content security policy messages of the page (there must be none)."""
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on(
@@ -63,6 +60,20 @@ def test_an_added_communes_question_is_filtered_ticked_by_keyboard_and_saved(
             problems.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
+    return problems
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_added_communes_question_is_filtered_ticked_by_keyboard_and_saved(
+    page, browser_login, roles, open_wave, node_tool
+):
+    axe = node_tool(AXE)
+    _add_question(open_wave)
+    applicant = UserFactory(roles=[Role.APPLICANT])
+    draft = ApplicationFactory(owner=applicant, wave=open_wave)
+    draft.communes.clear()
+    browser_login(page.context, applicant)
+    problems = _watch(page)
 
     page.goto(f"/mon-espace/candidatures/{draft.pk}/dossier/projet/")
 
@@ -110,5 +121,34 @@ def test_an_added_communes_question_is_filtered_ticked_by_keyboard_and_saved(
     page.wait_for_load_state()
     assert "est enregistrée" in page.locator("main").inner_text()
     assert Application.objects.get(pk=draft.pk).answers[KEY] == [LIEVIN]
+    assert page.locator(f"#id_{KEY}_{LIEVIN}").is_checked()
+    assert problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_builders_preview_draws_both_pickers_and_axe_finds_nothing(
+    page, browser_login, instruction_user, open_wave, node_tool
+):
+    axe = node_tool(AXE)
+    _add_question(open_wave)
+    browser_login(page.context, instruction_user)
+    problems = _watch(page)
+
+    page.goto(f"/instruction/vagues/{open_wave.number}/formulaire/apercu/")
+
+    added = page.locator(f"#{KEY}-fieldset")
+    added.get_by_label("Rechercher une commune").fill("62510")
+    assert added.locator("[data-commune-name]:visible").count() == 1
+    added.get_by_label("Liévin").check()
+    assert _lit(added.locator("[data-commune-locator]")) == {LIEVIN}
+    assert _lit(page.locator("#communes-fieldset [data-commune-locator]")) == set()
+    _shot(page, "apercu-communes-ajoutees", 1280)
+    assert_no_axe_violation(page, axe, label="form preview, two pickers (1280 px)")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_axe_violation(page, axe, label="form preview, two pickers (390 px)")
+
+    page.get_by_role("button", name="Essayer ces réponses").click()
+    page.wait_for_load_state()
     assert page.locator(f"#id_{KEY}_{LIEVIN}").is_checked()
     assert problems == []
