@@ -123,6 +123,15 @@
     if (territory) {
       territory.addEventListener("change", applyTerritory);
     }
+    // A draft restored into the form sets many boxes at once, then sends "change" to the form.
+    var form = picker.closest("form");
+    if (form) {
+      form.addEventListener("change", function (event) {
+        if (event.target === form) {
+          applyTerritory();
+        }
+      });
+    }
     applyTerritory();
   }
 

@@ -109,6 +109,17 @@ def test_an_added_communes_question_is_filtered_ticked_by_keyboard_and_saved(
     # Escape clears the search: the whole list is back.
     added.get_by_label("Rechercher une commune").press("Escape")
     assert added.locator("[data-commune-name]:visible").count() == 150
+    # A draft restored by the autosave script ticks boxes, then tells the form: counts follow.
+    page.evaluate(
+        """() => {
+            document.getElementById("id_communes_impact_62498").checked = true;
+            const form = document.getElementById("communes_impact-fieldset").closest("form");
+            form.dispatchEvent(new Event("change", {bubbles: true}));
+        }"""
+    )
+    assert page.locator(f"#{KEY}-commune-selected-count").inner_text() == "Communes cochées : 2."
+    assert _lit(added.locator("[data-commune-locator]")) == {LIEVIN, "62498"}
+    page.locator("#id_communes_impact_62498").uncheck()
 
     _shot(page, "dossier-communes-ajoutees", 1280)
     assert_no_axe_violation(page, axe, label="dossier, projet, two pickers (1280 px)")
