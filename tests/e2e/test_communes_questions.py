@@ -17,7 +17,8 @@ from callforms.declaration import form_for
 from callforms.enums import QuestionKind
 from callforms.models import CallForm, Section
 from label.enums import Role
-from tests.e2e.a11y import assert_no_axe_violation
+from tests.conftest import login
+from tests.e2e.a11y import assert_no_axe_violation, format_vnu_errors, vnu_check
 from tests.factories import ApplicationFactory, UserFactory
 
 AXE = "axe-core/axe.min.js"
@@ -163,3 +164,31 @@ def test_the_builders_preview_draws_both_pickers_and_axe_finds_nothing(
     page.wait_for_load_state()
     assert page.locator(f"#id_{KEY}_{LIEVIN}").is_checked()
     assert problems == []
+
+
+@pytest.mark.django_db
+def test_pages_with_two_pickers_have_no_html_error(
+    client, applicant, instruction_user, open_wave, java, node_tool, tmp_path
+):
+    """The dossier's section and the builder's preview, each with two pickers (one of them in
+    error), pass the Nu HTML checker: no id is used twice."""
+    vnu = node_tool("vnu-jar/build/dist/vnu.jar")
+    _add_question(open_wave)
+    draft = ApplicationFactory(owner=applicant, wave=open_wave)
+    section = f"/mon-espace/candidatures/{draft.pk}/dossier/projet/"
+    preview = f"/instruction/vagues/{open_wave.number}/formulaire/apercu/"
+    login(client, applicant)
+    pages = {
+        "dossier": client.get(section),
+        "dossier-erreur": client.post(section, {KEY: ["99999"], "action": "save"}),
+    }
+    login(client, instruction_user)
+    pages["apercu-erreur"] = client.post(preview, {KEY: ["99999"]})
+    documents = {}
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        documents[name] = response.content.decode()
+    assert f'id="{KEY}-error"' in documents["dossier-erreur"]
+    assert f'id="{KEY}-error"' in documents["apercu-erreur"]
+    errors = vnu_check(java, vnu, documents, tmp_path)
+    assert not errors, "The Nu HTML checker found errors:\n" + format_vnu_errors(errors)
