@@ -244,14 +244,6 @@ class DossierForm(forms.ModelForm):
         cleaned = getattr(self, "cleaned_data", {})
         return {name: cleaned[name] for name in self.submitted_field_names() if name in cleaned}
 
-    def has_communes(self):
-        return "communes" in self.fields
-
-    def selected_commune_ids(self):
-        """The ids of the checked communes, as strings (what was typed, or what is saved)."""
-        value = self["communes"].value() or []
-        return {str(getattr(item, "pk", item)) for item in value}
-
 
 def builtin_form_fields(builtin_field):
     """The form fields that ask a builtin question (the communes come with « tout le
