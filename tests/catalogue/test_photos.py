@@ -18,34 +18,15 @@ from applications.enums import ApplicationState
 from applications.models import Application
 from applications.todo import todo_for_wave
 from catalogue.models import CatalogueEntry, PhotoStatus, ProjectPhoto
-from catalogue.photos import credit_normalise, photo_approve, photo_propose
+from catalogue.photos import credit_normalise, photo_approve
 from catalogue.selectors import entry_photo
-from catalogue.services import catalogue_entry_publish_from_application
 from label.enums import Role
 from label.models import OutboxMail
 from tests.conftest import login
 from tests.factories import CatalogueEntryFactory, UserFactory
-from tests.factories.certificates import labelled_application
+from tests.factories.photos import photo_upload, proposed
 
 pytestmark = pytest.mark.django_db
-
-
-def photo_upload(size=(1600, 1000), image_format="JPEG", exif=None, colour=(40, 120, 200)):
-    buffer = BytesIO()
-    kwargs = {"exif": exif} if exif is not None else {}
-    Image.new("RGB", size, colour).save(buffer, format=image_format, **kwargs)
-    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
-
-
-@pytest.fixture
-def holder(roles):
-    return UserFactory(roles=[Role.APPLICANT], full_name="Camille Martin")
-
-
-@pytest.fixture
-def entry(holder):
-    application = labelled_application(owner=holder, title="Jardins partagés du 12-14")
-    return catalogue_entry_publish_from_application(application)
 
 
 @pytest.fixture
@@ -72,17 +53,6 @@ def post_photo(client, entry, **overrides):
     data.update(overrides)
     data = {key: value for key, value in data.items() if value is not None}
     return client.post(propose_url(entry), data)
-
-
-def proposed(entry, holder, **kwargs):
-    return photo_propose(
-        entry=entry,
-        by=holder,
-        upload=kwargs.get("upload") or photo_upload(),
-        alt=kwargs.get("alt", "Le jardin au printemps"),
-        credit=kwargs.get("credit", "© Camille Martin"),
-        consent=True,
-    )
 
 
 # --- The holder's proposal ---------------------------------------------------------------

@@ -9,30 +9,14 @@ from django.test import Client
 from django.urls import reverse
 
 from catalogue.photos import photo_approve
-from catalogue.services import catalogue_entry_publish_from_application
 from label.dates import paris_date_display
-from label.enums import Role
 from label.models import OutboxMail
 from reviews.jury.workflow import label_revoke
-from tests.catalogue.test_photos import proposed
 from tests.conftest import login
-from tests.factories import UserFactory
-from tests.factories.certificates import labelled_application
+from tests.factories.photos import REFUSAL_REASON as REASON
+from tests.factories.photos import proposed
 
 pytestmark = pytest.mark.django_db
-
-REASON = "La photo montre des personnes reconnaissables : merci d'en envoyer une autre."
-
-
-@pytest.fixture
-def holder(roles):
-    return UserFactory(roles=[Role.APPLICANT], full_name="Camille Martin")
-
-
-@pytest.fixture
-def entry(holder):
-    application = labelled_application(owner=holder, title="Jardins partagés du 12-14")
-    return catalogue_entry_publish_from_application(application)
 
 
 def refuse(photo, staff):

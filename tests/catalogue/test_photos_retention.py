@@ -14,29 +14,13 @@ from django.utils import timezone
 
 from catalogue.models import PhotoStatus, ProjectPhoto
 from catalogue.photos import photo_approve, photo_reject
-from catalogue.services import catalogue_entry_publish_from_application
 from catalogue.tasks import task_purge_photo_files
 from config.celery import app as celery_app
-from label.enums import Role
-from tests.catalogue.test_photos import photo_upload, proposed
 from tests.conftest import login
-from tests.factories import UserFactory
-from tests.factories.certificates import labelled_application
+from tests.factories.photos import REFUSAL_REASON as REASON
+from tests.factories.photos import photo_upload, proposed
 
 pytestmark = pytest.mark.django_db
-
-REASON = "La photo montre des personnes reconnaissables : merci d'en envoyer une autre."
-
-
-@pytest.fixture
-def holder(roles):
-    return UserFactory(roles=[Role.APPLICANT], full_name="Camille Martin")
-
-
-@pytest.fixture
-def entry(holder):
-    application = labelled_application(owner=holder, title="Jardins partagés du 12-14")
-    return catalogue_entry_publish_from_application(application)
 
 
 def decided_days_ago(photo, days):

@@ -18,30 +18,15 @@ from applications.models import Application
 from catalogue.models import CatalogueEntry, PhotoStatus, ProjectPhoto
 from catalogue.photos import photo_approve, photo_files_purge
 from catalogue.pictures import PICTURE_FORMATS, PICTURE_SIZES, picture_file_names
-from catalogue.services import catalogue_entry_publish_from_application
 from catalogue.tasks import task_purge_photo_files
-from label.enums import Role
 from reviews.jury.workflow import label_revoke
 from reviews.signals import project_labelled
-from tests.catalogue.test_photos import photo_upload, proposed
 from tests.conftest import login
-from tests.factories import UserFactory
-from tests.factories.certificates import labelled_application
+from tests.factories.photos import photo_upload, proposed
 
 pytestmark = pytest.mark.django_db
 
 BREACH = "La convention d'accompagnement n'a pas été respectée : aucune action depuis un an."
-
-
-@pytest.fixture
-def holder(roles):
-    return UserFactory(roles=[Role.APPLICANT], full_name="Camille Martin")
-
-
-@pytest.fixture
-def entry(holder):
-    application = labelled_application(owner=holder, title="Jardins partagés du 12-14")
-    return catalogue_entry_publish_from_application(application)
 
 
 @pytest.fixture
