@@ -6,12 +6,10 @@ question's condition on it breaks; a builtin question keeps its kind. The previe
 dossier's commune picker for the portal's communes question.
 """
 
-import html
 import re
 
 import pytest
 from django.contrib.messages import get_messages
-from django.urls import reverse
 
 from applications.models import Application
 from callforms import services
@@ -19,31 +17,11 @@ from callforms.declaration import form_for
 from callforms.enums import QuestionKind
 from callforms.models import CallForm, Question, Section
 from label.models import AuditAction, AuditEvent, Commune
-from tests.conftest import login
-from tests.factories import ApplicationFactory, WaveFactory
+from tests.callforms.conftest import text, url
+from tests.factories import ApplicationFactory
 
 K = QuestionKind
 pytestmark = pytest.mark.django_db
-
-
-def text(response):
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def wave(db):
-    wave = WaveFactory(number=11)
-    form_for(wave)
-    return wave
-
-
-@pytest.fixture
-def staff(client, instruction_user):
-    return login(client, instruction_user)
-
-
-def url(name, wave, *args):
-    return reverse(f"callforms:{name}", args=[wave.number, *args])
 
 
 def kind_url(wave, question, kind):

@@ -1,8 +1,6 @@
 """The staff's form builder and its preview: who may reach them, what a lock allows, two staff
 editing at once, the deletion confirmation, an impossible form, the query count."""
 
-import html
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,31 +11,12 @@ from callforms.declaration import form_for
 from callforms.enums import QuestionKind
 from callforms.models import CallForm, Question, Section
 from label.models import Wave
+from tests.callforms.conftest import text, url
 from tests.conftest import login
 from tests.factories import UserFactory, WaveFactory
 
 K = QuestionKind
 pytestmark = pytest.mark.django_db
-
-
-def text(response):
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def wave(db):
-    wave = WaveFactory(number=11)
-    form_for(wave)
-    return wave
-
-
-@pytest.fixture
-def staff(client, instruction_user):
-    return login(client, instruction_user)
-
-
-def url(name, wave, *args):
-    return reverse(f"callforms:{name}", args=[wave.number, *args])
 
 
 def version(wave):
