@@ -310,6 +310,25 @@ def photo_withdrawal_cancel(*, application):
     ).update(entry_unpublished_at=None)
 
 
+def photo_withdrawals_note(*, now=None):
+    """Date the shown photos of entries that are off the catalogue without a date yet, and
+    clear the date of those whose entry is back.
+
+    A withdrawn label dates them at once (photo_withdrawal_start); an entry unticked
+    « publié » in the admin, or put back, is seen here, by the nightly purge, which then counts
+    the period from that night. Returns (dated, cleared).
+    """
+    dated = ProjectPhoto.objects.filter(
+        entry__is_published=False,
+        status__in=PHOTO_SHOWN_STATES,
+        entry_unpublished_at__isnull=True,
+    ).update(entry_unpublished_at=now or timezone.now())
+    cleared = ProjectPhoto.objects.filter(
+        entry__is_published=True, entry_unpublished_at__isnull=False
+    ).update(entry_unpublished_at=None)
+    return dated, cleared
+
+
 def photo_list_files_expired(*, now=None):
     """Photos whose file has outlived RETENTION_PHOTO_FILE_DAYS: refused that long ago, replaced
     by an approval that long ago, or published or pending when their project left the catalogue
@@ -344,7 +363,9 @@ def photo_files_purge(*, now=None):
     """Delete the files of photos refused, replaced, or left by their project's withdrawal from
     the catalogue more than RETENTION_PHOTO_FILE_DAYS ago.
 
-    Effects, in order: the photos of a project off the catalogue become « withdrawn » and its
+    Effects, in order: the photos of entries that left or came back to the catalogue by
+    another way than a label's withdrawal or an appeal are dated or cleared
+    (photo_withdrawals_note); the photos of a project off the catalogue become « withdrawn » and its
     entry loses the picture rendered from them (so nothing points at deleted sizes); the rows
     lose their file name (they stay, with their state, dates and reason, as the record of the
     decision); the stored files — proposals and rendered sizes — are deleted once the
@@ -352,6 +373,7 @@ def photo_files_purge(*, now=None):
     are locked: a pending photo could be decided meanwhile. Returns how many photos lost their
     file.
     """
+    photo_withdrawals_note(now=now)
     expired = list(
         photo_list_files_expired(now=now)
         .select_for_update(of=("self",))

@@ -188,6 +188,45 @@ def test_a_project_published_again_by_hand_keeps_its_photo(
     assert all(default_storage.exists(name) for name in picture_file_names(entry.picture))
 
 
+def test_an_entry_unticked_in_the_admin_has_its_photo_dated_by_the_purge_then_deleted(
+    published, django_capture_on_commit_callbacks
+):
+    entry, photo = published
+    entry.is_published = False  # « publié » unticked in the admin: no label withdrawn
+    entry.save()
+
+    purge(django_capture_on_commit_callbacks)  # the first night sees it off the catalogue
+
+    photo.refresh_from_db()
+    assert photo.entry_unpublished_at is not None
+    assert photo.status == PhotoStatus.APPROVED and default_storage.exists(photo.file.name)
+
+    name = photo.file.name
+    unpublished_days_ago(entry, settings.RETENTION_PHOTO_FILE_DAYS + 1)
+    purge(django_capture_on_commit_callbacks)
+
+    photo.refresh_from_db()
+    assert photo.status == PhotoStatus.WITHDRAWN and not photo.file
+    assert not default_storage.exists(name)
+
+
+def test_an_entry_ticked_again_in_the_admin_has_its_photo_date_cleared(
+    published, django_capture_on_commit_callbacks
+):
+    entry, photo = published
+    entry.is_published = False
+    entry.save()
+    purge(django_capture_on_commit_callbacks)
+    entry.is_published = True
+    entry.save()
+
+    purge(django_capture_on_commit_callbacks)
+
+    photo.refresh_from_db()
+    assert photo.entry_unpublished_at is None
+    assert photo.status == PhotoStatus.APPROVED and default_storage.exists(photo.file.name)
+
+
 def test_a_staff_image_of_a_withdrawn_project_is_not_the_holders_photo(
     published, instruction_user, django_capture_on_commit_callbacks
 ):
