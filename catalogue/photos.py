@@ -282,50 +282,27 @@ def photo_list_decided(*, limit=20):
 PHOTO_SHOWN_STATES = (PhotoStatus.APPROVED, PhotoStatus.PENDING)
 
 
-def photo_withdrawal_start(*, application, now=None):
-    """The project left the catalogue: its published and pending photos' files are kept from now
-    on for RETENTION_PHOTO_FILE_DAYS, then deleted (photo_files_purge) unless it comes back.
+def photo_withdrawals_note(*, application=None, now=None):
+    """Date the shown photos of entries off the catalogue that carry no date yet, and clear
+    the date of those whose entry is back in it; returns (dated, cleared).
 
-    Called with the unpublishing of the project's entry, inside its transaction. A date already
-    set is kept. Returns how many photos were marked.
+    A dated photo's files are deleted RETENTION_PHOTO_FILE_DAYS later (photo_files_purge)
+    unless its entry comes back. Called for one project (`application`) when its label is
+    withdrawn or it is labelled again (an appeal), inside that transaction; and for every
+    entry by the nightly purge, which sees an entry unticked « publié » in the admin, or
+    ticked again, and counts the period from that night. A date already set is kept.
     """
-    return ProjectPhoto.objects.filter(
-        entry__source_application_id=application.pk,
+    photos = ProjectPhoto.objects.all()
+    if application is not None:
+        photos = photos.filter(entry__source_application_id=application.pk)
+    dated = photos.filter(
         entry__is_published=False,
         status__in=PHOTO_SHOWN_STATES,
         entry_unpublished_at__isnull=True,
     ).update(entry_unpublished_at=now or timezone.now())
-
-
-def photo_withdrawal_cancel(*, application):
-    """The project is published again (an appeal): its photos are no longer due for deletion.
-
-    Photos already deleted stay so; the holder may propose a new one. Returns how many photos
-    were unmarked.
-    """
-    return ProjectPhoto.objects.filter(
-        entry__source_application_id=application.pk,
-        entry__is_published=True,
-        entry_unpublished_at__isnull=False,
-    ).update(entry_unpublished_at=None)
-
-
-def photo_withdrawals_note(*, now=None):
-    """Date the shown photos of entries that are off the catalogue without a date yet, and
-    clear the date of those whose entry is back.
-
-    A withdrawn label dates them at once (photo_withdrawal_start); an entry unticked
-    « publié » in the admin, or put back, is seen here, by the nightly purge, which then counts
-    the period from that night. Returns (dated, cleared).
-    """
-    dated = ProjectPhoto.objects.filter(
-        entry__is_published=False,
-        status__in=PHOTO_SHOWN_STATES,
-        entry_unpublished_at__isnull=True,
-    ).update(entry_unpublished_at=now or timezone.now())
-    cleared = ProjectPhoto.objects.filter(
-        entry__is_published=True, entry_unpublished_at__isnull=False
-    ).update(entry_unpublished_at=None)
+    cleared = photos.filter(entry__is_published=True, entry_unpublished_at__isnull=False).update(
+        entry_unpublished_at=None
+    )
     return dated, cleared
 
 

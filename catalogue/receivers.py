@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 
 from applications.models import Application
-from catalogue.photos import photo_withdrawal_cancel, photo_withdrawal_start
+from catalogue.photos import photo_withdrawals_note
 from catalogue.services import (
     catalogue_entry_publish_from_application,
     catalogue_entry_unpublish_for_application,
@@ -16,7 +16,7 @@ def catalogue_publish_on_label(sender, application, **kwargs):
     """Publish the catalogue entry of a project announced labelled; photos due for deletion
     since an earlier withdrawal of its label are kept again."""
     catalogue_entry_publish_from_application(application)
-    photo_withdrawal_cancel(application=application)
+    photo_withdrawals_note(application=application)
 
 
 @receiver(label_revoked, sender=Application, dispatch_uid="catalogue.unpublish_on_revoke")
@@ -24,4 +24,4 @@ def catalogue_unpublish_on_revoke(sender, application, **kwargs):
     """Take a project whose label was withdrawn off the catalogue; its photos are deleted
     RETENTION_PHOTO_FILE_DAYS later unless it comes back (catalogue.photos)."""
     catalogue_entry_unpublish_for_application(application)
-    photo_withdrawal_start(application=application)
+    photo_withdrawals_note(application=application)
